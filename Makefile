@@ -1,0 +1,47 @@
+# cairn's entry points. Every target installs missing Debian packages first, so a fresh machine
+# needs nothing by hand. BUILD_DIR/PRESET select the build; JOBS defaults to the core count.
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: deps configure build test test-unit test-sanitize bench-trace demo clean format
+
+deps:
+	@scripts/install-deps
+
+configure: deps
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_FLAGS) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# Every test: unit, integration and packaging, through ctest.
+test: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+test-unit: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L unit
+
+# Unit and integration tests under ASan+UBSan, then the concurrent parts under TSan.
+test-sanitize: deps
+	@cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCAIRN_SANITIZE=ON -DCAIRN_BUILD_BENCHMARKS=OFF >/dev/null
+	@cmake --build build-asan -j $(JOBS)
+	@cd build-asan && ctest --output-on-failure -j $(JOBS)
+	@cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCAIRN_TSAN=ON -DCAIRN_BUILD_BENCHMARKS=OFF >/dev/null
+	@cmake --build build-tsan -j $(JOBS)
+	@cd build-tsan && ctest --output-on-failure -j $(JOBS) -L concurrent
+
+bench-trace: BUILD_TYPE = Release
+bench-trace: BUILD_DIR = build-release
+bench-trace: build
+	@$(BUILD_DIR)/bench/trace/bench_trace
+
+demo: build
+	@scripts/demo
+
+format:
+	@git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build build-release build-asan build-tsan

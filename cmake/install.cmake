@@ -1,0 +1,1 @@
+# Installation of the tracing library (filled in by the packaging work).

@@ -3,13 +3,15 @@
 // Storage is a ContextSlot: a stack of scopes. Each thread has its own slot by default. Code that
 // migrates between threads (Asio handlers, C++20 coroutines resumed on another thread) gives each
 // logical task its own slot and installs it on whatever thread runs the task (SlotGuard); then the
-// task's scopes follow it from thread to thread. lib/trace_http's asio_context.h wraps an Asio
+// task's scopes follow it from thread to thread. lib/trace_asio's asio_context.h wraps an Asio
 // executor so that this happens for every handler and coroutine resumption automatically; see
 // docs/context-propagation.md.
 //
 // Rules: a Scope is destroyed on the task that created it, in reverse order of creation (RAII).
 // Nothing here allocates or locks.
 #pragma once
+
+#include <utility>
 
 #include "cairn/trace/context.h"
 
@@ -42,7 +44,8 @@ ContextSlot& CurrentSlot();
 // The current context, or nullptr.
 inline const TraceContext* CurrentContext() { return CurrentSlot().Current(); }
 
-// Makes `context` current in the current slot until destroyed.
+// Makes `context` current in the current slot until destroyed. A Scope of an invalid context
+// hides the outer ones: CurrentContext() is nullptr inside it (new spans start new traces).
 class Scope {
  public:
   explicit Scope(const TraceContext& context);

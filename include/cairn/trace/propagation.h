@@ -45,7 +45,8 @@ enum class ExtractOutcome : std::uint8_t {
 
 struct Extracted {
   ExtractOutcome outcome = ExtractOutcome::kAbsent;
-  // Valid ids only when outcome == kContext; sampled/debug are meaningful for kContext and kFlagsOnly.
+  // Valid ids only when outcome == kContext; sampled/debug are meaningful for kContext and
+  // kFlagsOnly.
   TraceContext context;
   // W3C tracestate to carry on (already validated, combined, at most 32 members), else empty.
   std::string tracestate;
@@ -61,10 +62,10 @@ struct PropagationStats {
 };
 
 enum class InjectFormat : std::uint8_t {
-  kB3Multi,          // X-B3-* headers (Brave's default for CLIENT and local spans)
-  kB3Single,         // `b3` with parent id
-  kB3SingleNoParent, // `b3` without parent id (Brave's default for PRODUCER and CONSUMER)
-  kW3C,              // traceparent (+ tracestate when non-empty)
+  kB3Multi,           // X-B3-* headers (Brave's default for CLIENT and local spans)
+  kB3Single,          // `b3` with parent id
+  kB3SingleNoParent,  // `b3` without parent id (Brave's default for PRODUCER and CONSUMER)
+  kW3C,               // traceparent (+ tracestate when non-empty)
 };
 
 // Single-format functions: each is pure and allocation-free except for the returned tracestate.
@@ -72,11 +73,18 @@ Extracted ExtractB3Single(std::string_view value);
 Extracted ExtractB3(const HeaderReader& headers);  // `b3` first, else multi-header
 Extracted ExtractW3C(const HeaderReader& headers);
 
+// Injection writes lower-case header names. A context without ids (!IsValid()) carries only its
+// sampling decision: `x-b3-sampled`/`x-b3-flags`, or `b3: 0|1|d`; nothing for a deferred decision
+// and nothing for W3C, which cannot express a decision without ids.
 void InjectB3Multi(const TraceContext& context, HeaderWriter& headers);
 void InjectB3Single(const TraceContext& context, bool with_parent, HeaderWriter& headers);
-// Writes `b3` in `out` (at most 68 chars); returns the length.
+// Writes `b3` in `out` (at most 68 chars); returns the length (0: nothing to write).
 std::size_t WriteB3Single(const TraceContext& context, bool with_parent, char* out);
-void InjectW3C(const TraceContext& context, std::string_view tracestate, HeaderWriter& headers);
+// Writes `traceparent` version 00 (and `tracestate` when non-empty). Flag bit 1 (random-trace-id)
+// is set only when `random_trace_id` is true: pass Extracted::w3c_random_trace_id when continuing a
+// W3C trace, or true for a trace id this process generated at random.
+void InjectW3C(const TraceContext& context, std::string_view tracestate, HeaderWriter& headers,
+               bool random_trace_id = false);
 
 // The propagation policy of a tracer: which formats are read (B3 then W3C by default; the first
 // that yields a context wins) and which are written, per span kind.
@@ -93,8 +101,9 @@ class Propagator {
 
   Extracted Extract(const HeaderReader& headers) const;
   // `messaging` selects the PRODUCER/CONSUMER form (single `b3` without parent id).
+  // `tracestate` and `w3c_random_trace_id` only affect the W3C headers (see InjectW3C).
   void Inject(const TraceContext& context, bool messaging, HeaderWriter& headers,
-              std::string_view tracestate = {}) const;
+              std::string_view tracestate = {}, bool w3c_random_trace_id = false) const;
 
   const PropagationStats& stats() const { return stats_; }
   const PropagationOptions& options() const { return options_; }

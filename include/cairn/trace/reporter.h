@@ -57,6 +57,9 @@ struct AsyncReporterOptions {
   // Failed sends are retried this many times with exponential backoff (100 ms base, 2 s cap) before
   // the message is dropped.
   int max_send_retries = 3;
+  // The backoff: first retry after send_backoff, doubling up to max_send_backoff.
+  std::chrono::milliseconds send_backoff{100};
+  std::chrono::milliseconds max_send_backoff{2000};
 
   Status Validate() const;
 };
@@ -89,6 +92,9 @@ class AsyncReporter final : public Reporter {
   // dropped (counted as closed). Idempotent.
   void Close();
 
+  // Drop and send counters are updated as things happen; `spans`, `queued_spans` and
+  // `queued_bytes` are derived from the queue and refreshed by each metrics() call (and by the
+  // worker thread), so read them through a fresh call.
   const ReporterMetrics& metrics() const;
 
   class Impl;

@@ -82,6 +82,10 @@ class SpanRecord {
   // Returns the value of a tag, or nullptr-like empty optional when absent.
   const TagView* FindTag(std::string_view key) const;
   void AddAnnotation(std::int64_t timestamp_us, std::string_view value);
+  // Appends a tag without looking for one with the same key: O(1) where SetTag is O(tags). For
+  // callers that de-duplicate afterwards (cairn-server's decoders, via codec::NormalizeSpan), so a
+  // hostile span with very many tags cannot make decoding quadratic.
+  void AppendTag(std::string_view key, std::string_view value);
 
   std::span<const TagView> tags() const { return {tag_data(), tag_count_}; }
   std::span<const AnnotationView> annotations() const {
@@ -93,7 +97,9 @@ class SpanRecord {
   void TruncateTags(std::size_t count);
   void TruncateAnnotations(std::size_t count);
 
-  // Bytes held outside the inline storage plus the record's own size; used to bound queues.
+  // A cheap upper-ish estimate of the span's JSON v2 size: every string's length plus the fixed
+  // JSON text around it at worst-case width (escaping not counted). Used to bound reporter queues
+  // by bytes. O(tags + annotations), no allocation.
   std::size_t ApproximateBytes() const;
 
  private:
@@ -127,6 +133,20 @@ class SpanRecord {
   std::size_t chunk_size_ = 0;
   std::size_t spilled_bytes_ = 0;
 };
+
+inline void SpanRecord::AppendTag(std::string_view key, std::string_view value) {
+  TagView tag{Intern(key), Intern(value)};
+  if (overflow_tags_.empty()) {
+    if (tag_count_ < kInlineTags) {
+      inline_tags_[tag_count_++] = tag;
+      return;
+    }
+    overflow_tags_.reserve(kInlineTags * 2);
+    overflow_tags_.assign(inline_tags_, inline_tags_ + tag_count_);
+  }
+  overflow_tags_.push_back(tag);
+  tag_count_ = overflow_tags_.size();
+}
 
 using SpanRecordPtr = std::unique_ptr<SpanRecord>;
 

@@ -1,0 +1,48 @@
+#include "lib/codec/json_endpoint.h"
+
+#include <string>
+
+#include "lib/base/status.h"
+
+namespace cairn::codec::internal {
+
+using simdjson::ondemand::json_type;
+
+Status ReadJsonEndpoint(simdjson::ondemand::value& value, const JsonPath& path, JsonEndpoint& out) {
+  out = JsonEndpoint();
+  json_type type;
+  CAIRN_RETURN_IF_ERROR(TypeOf(value, type));
+  if (type != json_type::object) return Unexpected("BEGIN_OBJECT", type, path);
+  simdjson::ondemand::object object;
+  if (value.get_object().get(object) != simdjson::SUCCESS) return Malformed();
+  JsonPath fields = path.Object();
+  for (auto field_result : object) {
+    simdjson::ondemand::field field;
+    std::string_view key;
+    if (std::move(field_result).get(field) != simdjson::SUCCESS ||
+        field.unescaped_key().get(key) != simdjson::SUCCESS) {
+      return Malformed();
+    }
+    fields.name = key;
+    fields.has_name = true;
+    simdjson::ondemand::value& field_value = field.value();
+    CAIRN_RETURN_IF_ERROR(TypeOf(field_value, type));
+    if (type == json_type::null) continue;
+    if (key == "serviceName") {
+      CAIRN_RETURN_IF_ERROR(ReadString(field_value, fields, out.service_name));
+    } else if (key == "ipv4" || key == "ipv6") {
+      std::string_view text;
+      CAIRN_RETURN_IF_ERROR(ReadString(field_value, fields, text));
+      IpText ip;
+      if (ip.ParseText(text)) (ip.family() == IpText::Family::kIpv4 ? out.ipv4 : out.ipv6) = ip;
+    } else if (key == "port") {
+      std::int32_t port = 0;
+      CAIRN_RETURN_IF_ERROR(ReadInt(field_value, fields, port));
+      if (port > 0xffff) return InvalidArgument("invalid port " + std::to_string(port));
+      out.port = port <= 0 ? 0 : static_cast<std::uint16_t>(port);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace cairn::codec::internal

@@ -258,8 +258,34 @@ void IpText::SetIpv6(const std::uint8_t bytes[16]) {
   SetText(Family::kIpv6, {text, length});
 }
 
+// The common case, "a.b.c.d" with 1..3 digit octets up to 255, in one pass. Equivalent to netty's
+// isValidIpV4Address for text made only of digits and dots.
+bool IsPlainIpv4(std::string_view text) {
+  if (text.size() < 7 || text.size() > 15) return false;
+  int octets = 0;
+  int digits = 0;
+  unsigned value = 0;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      if (++digits > 3) return false;
+      value = value * 10 + static_cast<unsigned>(c - '0');
+    } else if (c == '.') {
+      if (digits == 0 || value > 255 || ++octets > 3) return false;
+      digits = 0;
+      value = 0;
+    } else {
+      return false;
+    }
+  }
+  return octets == 3 && digits != 0 && value <= 255;
+}
+
 bool IpText::ParseText(std::string_view text) {
   if (text.empty()) return false;
+  if (IsPlainIpv4(text)) {
+    SetText(Family::kIpv4, text);
+    return true;
+  }
   switch (DetectFamily(text)) {
     case TextFamily::kIpv4:
       SetText(Family::kIpv4, text);  // validated: at most 15 chars

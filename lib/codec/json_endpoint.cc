@@ -18,24 +18,18 @@ Status ReadJsonEndpoint(simdjson::ondemand::value& value, const JsonPath& path, 
   JsonPath fields = path.Object();
   for (auto field_result : object) {
     simdjson::ondemand::field field;
-    std::string_view key;
-    if (std::move(field_result).get(field) != simdjson::SUCCESS ||
-        field.unescaped_key().get(key) != simdjson::SUCCESS) {
-      return Malformed();
-    }
-    fields.name = key;
-    fields.has_name = true;
+    CAIRN_RETURN_IF_ERROR(NextField(std::move(field_result), field, fields));
+    std::string_view key = fields.name;
     simdjson::ondemand::value& field_value = field.value();
-    CAIRN_RETURN_IF_ERROR(TypeOf(field_value, type));
-    if (type == json_type::null) continue;
-    if (key == "serviceName") {
+    if (IsNull(field_value)) continue;
+    if (KeyIs(key, "serviceName")) {
       CAIRN_RETURN_IF_ERROR(ReadString(field_value, fields, out.service_name));
-    } else if (key == "ipv4" || key == "ipv6") {
+    } else if (KeyIs(key, "ipv4") || KeyIs(key, "ipv6")) {
       std::string_view text;
       CAIRN_RETURN_IF_ERROR(ReadString(field_value, fields, text));
       IpText ip;
       if (ip.ParseText(text)) (ip.family() == IpText::Family::kIpv4 ? out.ipv4 : out.ipv6) = ip;
-    } else if (key == "port") {
+    } else if (KeyIs(key, "port")) {
       std::int32_t port = 0;
       CAIRN_RETURN_IF_ERROR(ReadInt(field_value, fields, port));
       if (port > 0xffff) return InvalidArgument("invalid port " + std::to_string(port));

@@ -83,19 +83,6 @@ Status OpenObject(simdjson::ondemand::value& value, const JsonPath& path,
   return Status::Ok();
 }
 
-// Reads the next field's key into `fields`.
-Status NextField(simdjson::simdjson_result<simdjson::ondemand::field>&& result,
-                 simdjson::ondemand::field& field, JsonPath& fields) {
-  std::string_view key;
-  if (std::move(result).get(field) != simdjson::SUCCESS ||
-      field.unescaped_key().get(key) != simdjson::SUCCESS) {
-    return internal::Malformed();
-  }
-  fields.name = key;
-  fields.has_name = true;
-  return Status::Ok();
-}
-
 Status V1Reader::ReadAnnotation(simdjson::ondemand::value& value, const JsonPath& path) {
   simdjson::ondemand::object object;
   CAIRN_RETURN_IF_ERROR(OpenObject(value, path, object));
@@ -108,15 +95,15 @@ Status V1Reader::ReadAnnotation(simdjson::ondemand::value& value, const JsonPath
   V1Endpoint endpoint;
   for (auto field_result : object) {
     simdjson::ondemand::field field;
-    CAIRN_RETURN_IF_ERROR(NextField(std::move(field_result), field, fields));
+    CAIRN_RETURN_IF_ERROR(internal::NextField(std::move(field_result), field, fields));
     std::string_view key = fields.name;
-    if (key == "timestamp") {
+    if (internal::KeyIs(key, "timestamp")) {
       CAIRN_RETURN_IF_ERROR(internal::ReadLong(field.value(), fields, timestamp));
       has_timestamp = true;
-    } else if (key == "value") {
+    } else if (internal::KeyIs(key, "value")) {
       CAIRN_RETURN_IF_ERROR(internal::ReadString(field.value(), fields, text));
       has_value = true;
-    } else if (key == "endpoint") {
+    } else if (internal::KeyIs(key, "endpoint")) {
       json_type type;
       CAIRN_RETURN_IF_ERROR(internal::TypeOf(field.value(), type));
       if (type == json_type::null) continue;
@@ -144,15 +131,15 @@ Status V1Reader::ReadBinaryAnnotation(simdjson::ondemand::value& value, const Js
   V1Endpoint endpoint;
   for (auto field_result : object) {
     simdjson::ondemand::field field;
-    CAIRN_RETURN_IF_ERROR(NextField(std::move(field_result), field, fields));
+    CAIRN_RETURN_IF_ERROR(internal::NextField(std::move(field_result), field, fields));
     std::string_view name = fields.name;
     json_type type;
     CAIRN_RETURN_IF_ERROR(internal::TypeOf(field.value(), type));
     if (type == json_type::null) continue;
-    if (name == "key") {
+    if (internal::KeyIs(name, "key")) {
       CAIRN_RETURN_IF_ERROR(internal::ReadString(field.value(), fields, key));
       has_key = true;
-    } else if (name == "value") {
+    } else if (internal::KeyIs(name, "value")) {
       if (type == json_type::string) {
         CAIRN_RETURN_IF_ERROR(internal::ReadString(field.value(), fields, string_value));
         has_string_value = true;
@@ -160,7 +147,7 @@ Status V1Reader::ReadBinaryAnnotation(simdjson::ondemand::value& value, const Js
         CAIRN_RETURN_IF_ERROR(internal::ReadBool(field.value(), fields, bool_value));
         has_bool_value = true;
       }
-    } else if (name == "endpoint") {
+    } else if (internal::KeyIs(name, "endpoint")) {
       CAIRN_RETURN_IF_ERROR(ReadEndpoint(field.value(), fields, endpoint, has_endpoint));
     }
   }
@@ -169,7 +156,7 @@ Status V1Reader::ReadBinaryAnnotation(simdjson::ondemand::value& value, const Js
   if (has_string_value) {
     span_.AddStringAnnotation(key, string_value, endpoint_or_null);
   } else if (has_bool_value && bool_value && endpoint_or_null != nullptr) {
-    if (key == "sa" || key == "ca" || key == "ma") {
+    if (internal::KeyIs(key, "sa") || internal::KeyIs(key, "ca") || internal::KeyIs(key, "ma")) {
       span_.AddAddressAnnotation(key, endpoint_or_null);
     }
   }
@@ -185,16 +172,16 @@ Status V1Reader::ReadSpan(simdjson::ondemand::value& value, const JsonPath& path
   std::string_view text;
   for (auto field_result : object) {
     simdjson::ondemand::field field;
-    CAIRN_RETURN_IF_ERROR(NextField(std::move(field_result), field, fields));
+    CAIRN_RETURN_IF_ERROR(internal::NextField(std::move(field_result), field, fields));
     std::string_view key = fields.name;
     simdjson::ondemand::value& field_value = field.value();
-    if (key == "traceId") {
+    if (internal::KeyIs(key, "traceId")) {
       CAIRN_RETURN_IF_ERROR(internal::ReadString(field_value, fields, text));
       CAIRN_ASSIGN_OR_RETURN(span_.trace_id, ParseV1Id(text));
       if (text.size() == 32) span_.trace_id_high = V1TraceIdHigh(text);
       continue;
     }
-    if (key == "id") {
+    if (internal::KeyIs(key, "id")) {
       CAIRN_RETURN_IF_ERROR(internal::ReadString(field_value, fields, text));
       CAIRN_ASSIGN_OR_RETURN(span_.id, ParseV1Id(text));
       continue;
@@ -202,27 +189,27 @@ Status V1Reader::ReadSpan(simdjson::ondemand::value& value, const JsonPath& path
     json_type type;
     CAIRN_RETURN_IF_ERROR(internal::TypeOf(field_value, type));
     if (type == json_type::null) continue;
-    if (key == "name") {
+    if (internal::KeyIs(key, "name")) {
       CAIRN_RETURN_IF_ERROR(internal::ReadString(field_value, fields, text));
       span_.name = arena_.LowerCase(text);
-    } else if (key == "parentId") {
+    } else if (internal::KeyIs(key, "parentId")) {
       CAIRN_RETURN_IF_ERROR(internal::ReadString(field_value, fields, text));
       CAIRN_ASSIGN_OR_RETURN(span_.parent_id, ParseV1Id(text));
-    } else if (key == "timestamp") {
+    } else if (internal::KeyIs(key, "timestamp")) {
       CAIRN_RETURN_IF_ERROR(internal::ReadLong(field_value, fields, span_.timestamp));
-    } else if (key == "duration") {
+    } else if (internal::KeyIs(key, "duration")) {
       CAIRN_RETURN_IF_ERROR(internal::ReadLong(field_value, fields, span_.duration));
-    } else if (key == "annotations") {
+    } else if (internal::KeyIs(key, "annotations")) {
       CAIRN_RETURN_IF_ERROR(ForEachElement(
           field_value, fields, [this](simdjson::ondemand::value& element, const JsonPath& at) {
             return ReadAnnotation(element, at);
           }));
-    } else if (key == "binaryAnnotations") {
+    } else if (internal::KeyIs(key, "binaryAnnotations")) {
       CAIRN_RETURN_IF_ERROR(ForEachElement(
           field_value, fields, [this](simdjson::ondemand::value& element, const JsonPath& at) {
             return ReadBinaryAnnotation(element, at);
           }));
-    } else if (key == "debug") {
+    } else if (internal::KeyIs(key, "debug")) {
       bool debug = false;
       CAIRN_RETURN_IF_ERROR(internal::ReadBool(field_value, fields, debug));
       if (debug) span_.debug = true;

@@ -68,17 +68,12 @@ Status ReadAnnotations(simdjson::ondemand::value& value, const JsonPath& path, S
     bool has_value = false;
     for (auto field_result : object) {
       simdjson::ondemand::field field;
-      std::string_view key;
-      if (std::move(field_result).get(field) != simdjson::SUCCESS ||
-          field.unescaped_key().get(key) != simdjson::SUCCESS) {
-        return internal::Malformed();
-      }
-      fields.name = key;
-      fields.has_name = true;
-      if (key == "timestamp") {
+      CAIRN_RETURN_IF_ERROR(internal::NextField(std::move(field_result), field, fields));
+      std::string_view key = fields.name;
+      if (internal::KeyIs(key, "timestamp")) {
         CAIRN_RETURN_IF_ERROR(internal::ReadLong(field.value(), fields, timestamp));
         has_timestamp = true;
-      } else if (key == "value") {
+      } else if (internal::KeyIs(key, "value")) {
         CAIRN_RETURN_IF_ERROR(internal::ReadString(field.value(), fields, text));
         has_value = true;
       }
@@ -101,16 +96,10 @@ Status ReadTags(simdjson::ondemand::value& value, const JsonPath& path, SpanReco
   JsonPath fields = path.Object();
   for (auto field_result : object) {
     simdjson::ondemand::field field;
-    std::string_view key;
-    if (std::move(field_result).get(field) != simdjson::SUCCESS ||
-        field.unescaped_key().get(key) != simdjson::SUCCESS) {
-      return internal::Malformed();
-    }
-    fields.name = key;
-    fields.has_name = true;
+    CAIRN_RETURN_IF_ERROR(internal::NextField(std::move(field_result), field, fields));
+    std::string_view key = fields.name;
     simdjson::ondemand::value& tag_value = field.value();
-    CAIRN_RETURN_IF_ERROR(internal::TypeOf(tag_value, type));
-    if (type == json_type::null) return InvalidArgument("No value at " + fields.ToString());
+    if (internal::IsNull(tag_value)) return InvalidArgument("No value at " + fields.ToString());
     std::string_view text;
     CAIRN_RETURN_IF_ERROR(internal::ReadString(tag_value, fields, text));
     span.AppendTag(key, text);
@@ -129,56 +118,50 @@ Status ReadSpan(simdjson::ondemand::value& value, const JsonPath& path, SpanReco
   JsonEndpoint endpoint;
   for (auto field_result : object) {
     simdjson::ondemand::field field;
-    std::string_view key;
-    if (std::move(field_result).get(field) != simdjson::SUCCESS ||
-        field.unescaped_key().get(key) != simdjson::SUCCESS) {
-      return internal::Malformed();
-    }
-    fields.name = key;
-    fields.has_name = true;
+    CAIRN_RETURN_IF_ERROR(internal::NextField(std::move(field_result), field, fields));
+    std::string_view key = fields.name;
     simdjson::ondemand::value& field_value = field.value();
-    if (key == "traceId") {
+    if (internal::KeyIs(key, "traceId")) {
       CAIRN_RETURN_IF_ERROR(internal::ReadString(field_value, fields, text));
       CAIRN_ASSIGN_OR_RETURN(span.trace_id, ParseTraceId(text));
       continue;
     }
-    if (key == "id") {
+    if (internal::KeyIs(key, "id")) {
       CAIRN_RETURN_IF_ERROR(internal::ReadString(field_value, fields, text));
       CAIRN_ASSIGN_OR_RETURN(span.id, ParseSpanId(text));
       continue;
     }
-    CAIRN_RETURN_IF_ERROR(internal::TypeOf(field_value, type));
-    if (type == json_type::null) continue;
-    if (key == "parentId") {
+    if (internal::IsNull(field_value)) continue;
+    if (internal::KeyIs(key, "parentId")) {
       CAIRN_RETURN_IF_ERROR(internal::ReadString(field_value, fields, text));
       CAIRN_ASSIGN_OR_RETURN(span.parent_id, ParseParentId(text));
-    } else if (key == "kind") {
+    } else if (internal::KeyIs(key, "kind")) {
       CAIRN_RETURN_IF_ERROR(internal::ReadString(field_value, fields, text));
       CAIRN_RETURN_IF_ERROR(ParseKind(text, span.kind));
-    } else if (key == "name") {
+    } else if (internal::KeyIs(key, "name")) {
       CAIRN_RETURN_IF_ERROR(internal::ReadString(field_value, fields, text));
       span.SetName(text);
-    } else if (key == "timestamp") {
+    } else if (internal::KeyIs(key, "timestamp")) {
       CAIRN_RETURN_IF_ERROR(internal::ReadLong(field_value, fields, span.timestamp_us));
-    } else if (key == "duration") {
+    } else if (internal::KeyIs(key, "duration")) {
       CAIRN_RETURN_IF_ERROR(internal::ReadLong(field_value, fields, span.duration_us));
-    } else if (key == "localEndpoint") {
+    } else if (internal::KeyIs(key, "localEndpoint")) {
       CAIRN_RETURN_IF_ERROR(internal::ReadJsonEndpoint(field_value, fields, endpoint));
       SetEndpoint(span, span.local_endpoint, endpoint);
-    } else if (key == "remoteEndpoint") {
+    } else if (internal::KeyIs(key, "remoteEndpoint")) {
       CAIRN_RETURN_IF_ERROR(internal::ReadJsonEndpoint(field_value, fields, endpoint));
       SetEndpoint(span, span.remote_endpoint, endpoint);
-    } else if (key == "annotations") {
+    } else if (internal::KeyIs(key, "annotations")) {
       CAIRN_RETURN_IF_ERROR(ReadAnnotations(field_value, fields, span));
-    } else if (key == "tags") {
+    } else if (internal::KeyIs(key, "tags")) {
       CAIRN_RETURN_IF_ERROR(ReadTags(field_value, fields, span));
-    } else if (key == "debug" || key == "shared") {
+    } else if (internal::KeyIs(key, "debug") || internal::KeyIs(key, "shared")) {
       bool flag = false;
       CAIRN_RETURN_IF_ERROR(internal::ReadBool(field_value, fields, flag));
-      if (flag) (key == "debug" ? span.debug : span.shared) = true;
+      if (flag) (internal::KeyIs(key, "debug") ? span.debug : span.shared) = true;
     }
   }
-  return NormalizeSpan(span);
+  return internal::NormalizeDecodedSpan(span);
 }
 
 Status ReadList(std::string_view body, const DecodeOptions& options, SpanList& out) {

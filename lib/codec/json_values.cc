@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 
 #include "lib/base/status.h"
@@ -24,6 +25,33 @@ std::string_view Trim(std::string_view text) {
 
 std::string Quote(std::string_view text) {
   return std::string(text.substr(0, kMaxQuotedBytes));
+}
+
+// RFC 8259 number grammar (simdjson's on-demand API only checks a number when it is parsed, and
+// its parser rejects integers beyond 64 bits, which Gson accepts as text).
+bool IsJsonNumber(std::string_view text) {
+  std::size_t i = 0;
+  auto digits = [&] {
+    std::size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    return i > start;
+  };
+  if (i < text.size() && text[i] == '-') ++i;
+  if (i < text.size() && text[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == text.size();
 }
 
 // Java's Long.parseLong / Integer.parseInt on a whole string (optional sign, decimal digits).
@@ -84,20 +112,22 @@ bool DoubleToExact(double d, T& out) {
 template <typename T>
 Status ReadInteger(simdjson::ondemand::value& value, const JsonPath& path, std::string_view what,
                    T& out) {
+  // Fast path: an integer literal that fits in 64 bits (consumed only on success).
+  std::int64_t fast;
+  if (value.get_int64().get(fast) == simdjson::SUCCESS) {
+    if (fast >= std::numeric_limits<T>::min() && fast <= std::numeric_limits<T>::max()) {
+      out = static_cast<T>(fast);
+      return Status::Ok();
+    }
+    return InvalidArgument("Expected " + std::string(what) + " but was " + std::to_string(fast) +
+                           " at path " + path.ToString());
+  }
   json_type type;
   CAIRN_RETURN_IF_ERROR(TypeOf(value, type));
   std::string_view text;
   if (type == json_type::number) {
-    std::int64_t fast;
-    if (value.get_int64().get(fast) == simdjson::SUCCESS) {
-      if (fast >= std::numeric_limits<T>::min() && fast <= std::numeric_limits<T>::max()) {
-        out = static_cast<T>(fast);
-        return Status::Ok();
-      }
-      return InvalidArgument("Expected " + std::string(what) + " but was " +
-                             std::to_string(fast) + " at path " + path.ToString());
-    }
     text = Trim(value.raw_json_token());
+    if (!IsJsonNumber(text)) return Malformed();
   } else if (type == json_type::string) {
     if (value.get_string().get(text) != simdjson::SUCCESS) return Malformed();
     if (ParseExactInteger(text, out)) return Status::Ok();
@@ -172,7 +202,27 @@ Status TypeOf(simdjson::ondemand::value& value, json_type& out) {
   return Status::Ok();
 }
 
-Status ReadString(simdjson::ondemand::value& value, const JsonPath& path, std::string_view& out) {
+Status NextField(simdjson::simdjson_result<simdjson::ondemand::field>&& result,
+                 simdjson::ondemand::field& field, JsonPath& fields) {
+  if (std::move(result).get(field) != simdjson::SUCCESS) return Malformed();
+  // The key runs from just after its opening quote to the last quote before the value (only
+  // whitespace and ':' separate them), so it can be viewed without copying.
+  const char* key_start = field.key().raw();
+  const char* value_start = field.value().raw_json_token().data();
+  const char* key_end = value_start;
+  while (key_end > key_start && key_end[-1] != '"') --key_end;
+  if (key_end <= key_start) return Malformed();
+  std::string_view key(key_start, static_cast<std::size_t>(key_end - 1 - key_start));
+  if (fast::HasByte(key, '\\') && field.unescaped_key().get(key) != simdjson::SUCCESS) {
+    return Malformed();
+  }
+  fields.name = key;
+  fields.has_name = true;
+  return Status::Ok();
+}
+
+Status ReadStringSlow(simdjson::ondemand::value& value, const JsonPath& path,
+                      std::string_view& out) {
   json_type type;
   CAIRN_RETURN_IF_ERROR(TypeOf(value, type));
   if (type == json_type::string) {
@@ -180,20 +230,19 @@ Status ReadString(simdjson::ondemand::value& value, const JsonPath& path, std::s
     return Status::Ok();
   }
   if (type == json_type::number) {
-    // Validate the number, then use its literal text as Gson does.
+    // Gson returns a number's literal text.
     out = Trim(value.raw_json_token());
-    simdjson::ondemand::number number;
-    if (value.get_number().get(number) != simdjson::SUCCESS) return Malformed();
+    if (!IsJsonNumber(out)) return Malformed();
     return Status::Ok();
   }
   return Unexpected("a string", type, path);
 }
 
-Status ReadLong(simdjson::ondemand::value& value, const JsonPath& path, std::int64_t& out) {
+Status ReadLongSlow(simdjson::ondemand::value& value, const JsonPath& path, std::int64_t& out) {
   return ReadInteger(value, path, "a long", out);
 }
 
-Status ReadInt(simdjson::ondemand::value& value, const JsonPath& path, std::int32_t& out) {
+Status ReadIntSlow(simdjson::ondemand::value& value, const JsonPath& path, std::int32_t& out) {
   return ReadInteger(value, path, "an int", out);
 }
 

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -55,16 +56,130 @@ Status Malformed();
 // "Expected <what> but was <TOKEN> at path <path>".
 Status Unexpected(std::string_view what, simdjson::ondemand::json_type type, const JsonPath& path);
 
+// Out-of-line slow paths of the readers below (escapes, numbers as strings, errors).
+Status ReadStringSlow(simdjson::ondemand::value& value, const JsonPath& path,
+                      std::string_view& out);
+Status ReadLongSlow(simdjson::ondemand::value& value, const JsonPath& path, std::int64_t& out);
+Status ReadIntSlow(simdjson::ondemand::value& value, const JsonPath& path, std::int32_t& out);
+
+namespace fast {
+
+// Whether `text` contains `c`, eight bytes at a time.
+inline bool HasByte(std::string_view text, char c) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  const std::uint64_t pattern = kOnes * static_cast<unsigned char>(c);
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, text.data() + i, 8);
+    x ^= pattern;
+    if (((x - kOnes) & ~x & kHighs) != 0) return true;
+  }
+  for (; i < text.size(); ++i) {
+    if (text[i] == c) return true;
+  }
+  return false;
+}
+
+// The token with trailing JSON whitespace removed (simdjson's raw tokens run up to the next
+// structural character).
+inline std::string_view TrimRight(std::string_view token) {
+  while (!token.empty()) {
+    char c = token.back();
+    if (c != ' ' && c != '\n' && c != '\r' && c != '\t') break;
+    token.remove_suffix(1);
+  }
+  return token;
+}
+
+// A string token without escapes, viewed in place (stage 1 validated its UTF-8 and control
+// characters).
+inline bool String(std::string_view token, std::string_view& out) {
+  token = TrimRight(token);
+  if (token.size() < 2 || token.front() != '"' || token.back() != '"') return false;
+  std::string_view content = token.substr(1, token.size() - 2);
+  if (HasByte(content, '\\')) return false;
+  out = content;
+  return true;
+}
+
+// A plain decimal integer token of 1..18 digits without leading zeros.
+inline bool Integer(std::string_view token, std::int64_t& out) {
+  token = TrimRight(token);
+  bool negative = !token.empty() && token[0] == '-';
+  std::string_view digits = token.substr(negative ? 1 : 0);
+  if (digits.empty() || digits.size() > 18 || (digits.size() > 1 && digits[0] == '0')) {
+    return false;
+  }
+  std::uint64_t value = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= digits.size(); i += 8) {
+    std::uint64_t chunk;
+    std::memcpy(&chunk, digits.data() + i, 8);
+    // All eight bytes '0'..'9'?
+    if ((chunk & 0xF0F0F0F0F0F0F0F0ULL) != 0x3030303030303030ULL ||
+        ((chunk + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) != 0x3030303030303030ULL) {
+      return false;
+    }
+    chunk -= 0x3030303030303030ULL;
+    chunk = (chunk * 10) + (chunk >> 8);
+    chunk = (((chunk & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+             (((chunk >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+            32;
+    value = value * 100000000ULL + chunk;
+  }
+  for (; i < digits.size(); ++i) {
+    char c = digits[i];
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  out = negative ? -static_cast<std::int64_t>(value) : static_cast<std::int64_t>(value);
+  return true;
+}
+
+}  // namespace fast
+
 // JsonReader.nextString(): a string, or a number's literal text.
-Status ReadString(simdjson::ondemand::value& value, const JsonPath& path, std::string_view& out);
+inline Status ReadString(simdjson::ondemand::value& value, const JsonPath& path,
+                         std::string_view& out) {
+  if (fast::String(value.raw_json_token(), out)) return Status();
+  return ReadStringSlow(value, path, out);
+}
 // JsonReader.nextLong().
-Status ReadLong(simdjson::ondemand::value& value, const JsonPath& path, std::int64_t& out);
+inline Status ReadLong(simdjson::ondemand::value& value, const JsonPath& path, std::int64_t& out) {
+  if (fast::Integer(value.raw_json_token(), out)) return Status();
+  return ReadLongSlow(value, path, out);
+}
 // JsonReader.nextInt().
-Status ReadInt(simdjson::ondemand::value& value, const JsonPath& path, std::int32_t& out);
+inline Status ReadInt(simdjson::ondemand::value& value, const JsonPath& path, std::int32_t& out) {
+  std::int64_t wide;
+  if (fast::Integer(value.raw_json_token(), wide) && wide >= INT32_MIN && wide <= INT32_MAX) {
+    out = static_cast<std::int32_t>(wide);
+    return Status();
+  }
+  return ReadIntSlow(value, path, out);
+}
 // JsonReader.nextBoolean(): only true or false.
 Status ReadBool(simdjson::ondemand::value& value, const JsonPath& path, bool& out);
 // The value's type, or Malformed().
 Status TypeOf(simdjson::ondemand::value& value, simdjson::ondemand::json_type& out);
+// Whether the value is JSON null (peeks; does not consume).
+inline bool IsNull(simdjson::ondemand::value& value) {
+  std::string_view token = value.raw_json_token();
+  return !token.empty() && token[0] == 'n';
+}
+
+// Advances to the next field of an object: sets `field` and records its key as `fields`' name.
+// Keys without escapes are views into the document (no copy); others are unescaped.
+Status NextField(simdjson::simdjson_result<simdjson::ondemand::field>&& result,
+                 simdjson::ondemand::field& field, JsonPath& fields);
+
+// Whether `key` equals the literal; compiles to a few integer compares.
+template <std::size_t N>
+inline bool KeyIs(std::string_view key, const char (&literal)[N]) {
+  return key.size() == N - 1 && std::memcmp(key.data(), literal, N - 1) == 0;
+}
 
 // JsonCodec.exceptionReading: "<cause> reading <type> from json", where the cause becomes
 // "Malformed" when it says Expected BEGIN_OBJECT, Expected BEGIN_ARRAY or malformed.

@@ -24,9 +24,9 @@ std::string_view LowerCased(SpanRecord& span, std::string_view text) {
   return span.Intern(scratch);
 }
 
-void NormalizeEndpoint(SpanRecord& span, EndpointView& endpoint) {
+void NormalizeEndpoint(SpanRecord& span, EndpointView& endpoint, bool ips_canonical) {
   endpoint.service_name = LowerCased(span, endpoint.service_name);
-  if (endpoint.ipv4.empty() && endpoint.ipv6.empty()) return;
+  if (ips_canonical || (endpoint.ipv4.empty() && endpoint.ipv6.empty())) return;
   // Same order as reading JSON: ipv4 first, then ipv6 (which may carry an embedded IPv4).
   IpText ipv4;
   IpText ipv6;
@@ -87,9 +87,7 @@ void NormalizeTags(SpanRecord& span) {
   span.TruncateTags(kept);
 }
 
-}  // namespace
-
-Status NormalizeSpan(SpanRecord& span) {
+Status Normalize(SpanRecord& span, bool ips_canonical) {
   if (!span.trace_id.IsValid() || span.id == 0) {
     std::string message = "Missing :";
     if (!span.trace_id.IsValid()) message += " traceId";
@@ -101,11 +99,19 @@ Status NormalizeSpan(SpanRecord& span) {
   if (span.timestamp_us < 0) span.timestamp_us = 0;
   if (span.duration_us < 0) span.duration_us = 0;
   span.name = LowerCased(span, span.name);
-  NormalizeEndpoint(span, span.local_endpoint);
-  NormalizeEndpoint(span, span.remote_endpoint);
+  NormalizeEndpoint(span, span.local_endpoint, ips_canonical);
+  NormalizeEndpoint(span, span.remote_endpoint, ips_canonical);
   NormalizeAnnotations(span);
   NormalizeTags(span);
   return Status::Ok();
 }
+
+}  // namespace
+
+Status NormalizeSpan(SpanRecord& span) { return Normalize(span, false); }
+
+namespace internal {
+Status NormalizeDecodedSpan(SpanRecord& span) { return Normalize(span, true); }
+}  // namespace internal
 
 }  // namespace cairn::codec

@@ -27,4 +27,10 @@ namespace cairn::codec {
 // be discarded; the message is Zipkin's.
 Status NormalizeSpan(trace::SpanRecord& span);
 
+namespace internal {
+// NormalizeSpan for lib/codec's decoders, whose endpoint IPs are already canonical (they come from
+// IpText): skips re-parsing them.
+Status NormalizeDecodedSpan(trace::SpanRecord& span);
+}  // namespace internal
+
 }  // namespace cairn::codec

@@ -277,7 +277,7 @@ class SpanReader {
           CAIRN_RETURN_IF_ERROR(reader.SkipField(key));
       }
     }
-    return NormalizeSpan(span);
+    return internal::NormalizeDecodedSpan(span);
   }
 
  private:

@@ -102,7 +102,21 @@ std::uint32_t Utf16Key(char32_t cp) {
 }  // namespace
 
 bool MayNeedLowerCase(std::string_view text) {
-  for (char c : text) {
+  // Eight bytes at a time: a byte >= 0x80, or one in 'A'..'Z' (computed with every byte's high bit
+  // set, so the subtractions never borrow across bytes).
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  constexpr std::uint64_t kA = 0x4141414141414141ULL;           // 'A'
+  constexpr std::uint64_t kAfterZ = 0x5B5B5B5B5B5B5B5BULL;      // 'Z' + 1
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, text.data() + i, 8);
+    if ((x & kHigh) != 0) return true;
+    std::uint64_t t = x | kHigh;
+    if (((t - kA) & ~(t - kAfterZ) & kHigh) != 0) return true;
+  }
+  for (; i < text.size(); ++i) {
+    char c = text[i];
     if ((c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80) return true;
   }
   return false;

@@ -46,10 +46,10 @@ class Converter {
     first_ = NewRecord();
     ProcessAnnotations();
     ProcessBinaryAnnotations();
-    CAIRN_RETURN_IF_ERROR(NormalizeSpan(*first_));
+    CAIRN_RETURN_IF_ERROR(internal::NormalizeDecodedSpan(*first_));
     out.push_back(std::move(first_));
     for (SpanRecordPtr& span : spans_) {
-      CAIRN_RETURN_IF_ERROR(NormalizeSpan(*span));
+      CAIRN_RETURN_IF_ERROR(internal::NormalizeDecodedSpan(*span));
       out.push_back(std::move(span));
     }
     return Status::Ok();

@@ -14,7 +14,8 @@ namespace {
 using trace::EndpointView;
 using trace::SpanRecord;
 
-// One encoder body (EncodeSpan) drives two sinks, so the size can never disagree with the bytes.
+// One encoder body (EncodeSpan) drives every sink: exact size, loose bound and writer, so sizes
+// can never disagree with the bytes.
 struct CountingSink {
   std::size_t size = 0;
 

@@ -280,6 +280,25 @@ TEST(JsonV2WriterTest, IllFormedUtf8IsReplacedAndControlCharactersEscaped) {
             "\"localEndpoint\":{\"serviceName\":\"svc\xef\xbf\xbd\",\"ipv4\":\"1.2.3.4\\\"\"}}");
 }
 
+TEST(JsonV2WriterTest, LargeStringsAreWrittenWhole) {
+  // Past AppendJsonV2's loose-bound limit it sizes `out` exactly; the result must not change.
+  auto span = MinimumSpan();
+  const std::string value(40000, 'v');
+  const std::string escaped_name = std::string(10000, '\n');
+  span->SetTag("big", value);
+  span->SetName(escaped_name);
+  const std::string json = Encode(*span);
+  EXPECT_EQ(
+      json, R"({"traceId":"7180c278b62e8f6a216a2aea45d08fc9","id":"5b4185666d50f68b",)"
+            R"("name":")" +
+                [] {
+                  std::string out;
+                  for (int i = 0; i < 10000; ++i) out += "\\n";
+                  return out;
+                }() +
+                R"(","tags":{"big":")" + value + R"("}})");
+}
+
 TEST(JsonV2WriterTest, AppendKeepsExistingContent) {
   std::string out = "prefix";
   AppendJsonV2(*MinimumSpan(), out);

@@ -125,8 +125,8 @@ class Sizer {
   }
   std::size_t Text(std::string_view text) {
     if (known_valid_) return text.size();
-    bool valid = true;
     if (internal::IsAsciiText(AsBytes(text), text.size())) return text.size();  // common case
+    bool valid = true;
     const std::size_t size = Utf8RepairedSize(text, &valid);
     plan_.text_valid = plan_.text_valid && valid;
     return size;

@@ -14,6 +14,10 @@
 //
 // `fn` is moved to the pool thread; anything it references must outlive the co_await (references to
 // the caller's coroutine locals are fine, since the caller is suspended until `fn` returns).
+// GCC 12 bug: a lambda with owning captures (e.g. [p = std::move(ptr)]) written inside the co_await
+// expression is destroyed twice (see equeim/tremotesf2#551). Name such a lambda first:
+//   auto task = [batch = std::move(batch)] { ... };  co_await RunBlocking(pool, std::move(task));
+// Lambdas capturing only references or trivially destructible values are not affected.
 // Lifetime: tasks finish before Stop() returns; stop the pool (or destroy it) before destroying the
 // io_context (HttpServer) whose coroutines wait on it. All members are thread-safe.
 #pragma once
@@ -102,14 +106,14 @@ R InvokeCatching(F& fn) noexcept {
 }  // namespace internal
 
 template <typename F>
-using BlockingResultT = typename internal::BlockingResult<std::invoke_result_t<std::decay_t<F>&>>::type;
+using BlockingResultT = typename internal::BlockingResult<std::invoke_result_t<F&>>::type;
 
 template <typename F>
-asio::awaitable<BlockingResultT<F>> RunBlocking(BlockingPool& pool, F&& fn) {
+asio::awaitable<BlockingResultT<F>> RunBlocking(BlockingPool& pool, F fn) {
   using R = BlockingResultT<F>;
   if (Status slot = pool.Acquire(); !slot.ok()) co_return R(std::move(slot));
   co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(R)>(
-      [&pool](auto handler, std::decay_t<F> task) {
+      [&pool](auto handler, F task) {
         // Keep the caller's executor alive (and its io_context running) until we resume it.
         auto caller = asio::prefer(asio::get_associated_executor(handler),
                                    asio::execution::outstanding_work.tracked);
@@ -122,7 +126,7 @@ asio::awaitable<BlockingResultT<F>> RunBlocking(BlockingPool& pool, F&& fn) {
           });
         });
       },
-      asio::use_awaitable, std::forward<F>(fn));
+      asio::use_awaitable, std::move(fn));
 }
 
 }  // namespace cairn::net

@@ -129,7 +129,9 @@ TEST(BlockingPoolTest, MoveOnlyResultsAndTasks) {
   Result<std::unique_ptr<int>> result = Internal("unset");
   auto owned = std::make_unique<int>(5);
   RunOnStrand([&](auto) -> asio::awaitable<void> {
-    result = co_await RunBlocking(pool, [p = std::move(owned)]() mutable { return std::move(p); });
+    // Named first: GCC 12 double-destroys owning lambdas written inside a co_await expression.
+    auto task = [p = std::move(owned)]() mutable { return std::move(p); };
+    result = co_await RunBlocking(pool, std::move(task));
   });
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(**result, 5);

@@ -27,8 +27,9 @@ using internal::ServerState;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 // Connections being sent a 503 at once; past this, excess connections are closed without one.
 constexpr std::size_t kMaxRejecting = 64;
-// How often Stop() looks for connections that became idle since its last sweep.
-constexpr std::chrono::milliseconds kSweepInterval{20};
+// How often Stop() looks again for idle connections (a safety net: sessions that go idle after
+// Stop() began notice `stopping` themselves).
+constexpr std::chrono::milliseconds kSweepInterval{100};
 
 // Completion of a detached connection coroutine: exceptions are already handled inside, so this
 // only makes sure a stray one is counted instead of lost.
@@ -58,21 +59,22 @@ asio::awaitable<void> Listen(std::shared_ptr<ServerState> state, tcp::acceptor& 
     Counters::Inc(state->counters.connections_accepted);
     if (state->active.load() >= state->options.max_connections) {
       Counters::Inc(state->counters.connections_rejected);
-      if (state->rejecting.fetch_add(1) >= kMaxRejecting) {
-        state->rejecting.fetch_sub(1);
+      if (state->rejecting.load() >= kMaxRejecting) {
         beast::error_code ignored;
         socket.close(ignored);
         continue;
       }
-      auto executor = socket.get_executor();
-      asio::co_spawn(executor, internal::RejectConnection(state, std::move(socket)),
+      auto conn = std::make_shared<Connection>(std::move(socket));
+      internal::Registration registration = state->Register(conn, /*counted=*/false);
+      auto executor = conn->stream.get_executor();
+      asio::co_spawn(executor, internal::RejectConnection(state, conn, std::move(registration)),
                      Detached{state});
       continue;
     }
     beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     auto conn = std::make_shared<Connection>(std::move(socket));
-    internal::Registration registration = state->Register(conn);
+    internal::Registration registration = state->Register(conn, /*counted=*/true);
     auto executor = conn->stream.get_executor();
     asio::co_spawn(executor, internal::ServeConnection(state, conn, std::move(registration)),
                    Detached{state});

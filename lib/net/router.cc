@@ -206,7 +206,14 @@ bool Router::Route::Match(const boost::urls::segments_encoded_view& path,
   auto it = path.begin();
   const auto end = path.end();
   for (const Segment& segment : segments) {
-    if (it == end) return false;
+    if (it == end) {
+      // "/" has no segments at all, yet "/{rest...}" should match it with an empty rest.
+      if (segment.kind == SegmentKind::kRest && segments.size() == 1 && encoded_path == "/") {
+        ctx.AddParam(segment.text, {});
+        return true;
+      }
+      return false;
+    }
     boost::urls::pct_string_view seg = *it;
     switch (segment.kind) {
       case SegmentKind::kLiteral:

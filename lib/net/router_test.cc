@@ -90,6 +90,11 @@ TEST(RouterTest, RestParameterTakesTheRemainderOfThePath) {
   EXPECT_EQ(Serve(router, http::verb::get, "/zipkin/a%20b/c?q=1").body(),
             "/zipkin/{path...}|path=a b/c,");
   EXPECT_EQ(Serve(router, http::verb::get, "/zipkin").result(), http::status::not_found);
+
+  Router catch_all;
+  catch_all.Get("/{path...}", Echo({"path"}));
+  EXPECT_EQ(Serve(catch_all, http::verb::get, "/").body(), "/{path...}|path=,");
+  EXPECT_EQ(Serve(catch_all, http::verb::get, "/index.html").body(), "/{path...}|path=index.html,");
 }
 
 TEST(RouterTest, QueryParametersAreDecoded) {

@@ -3,22 +3,22 @@
 namespace cairn::net::internal {
 
 Registration::~Registration() {
-  if (state_ != nullptr) state_->Unregister(conn_);
+  if (state_ != nullptr) state_->Unregister(conn_, counted_);
 }
 
-Registration ServerState::Register(const std::shared_ptr<Connection>& conn) {
+Registration ServerState::Register(const std::shared_ptr<Connection>& conn, bool counted) {
   {
     std::lock_guard lock(mu_);
     connections_.emplace(conn.get(), conn);
   }
-  active.fetch_add(1);
-  return Registration(this, conn.get());
+  (counted ? active : rejecting).fetch_add(1);
+  return Registration(this, conn.get(), counted);
 }
 
-void ServerState::Unregister(Connection* conn) {
+void ServerState::Unregister(Connection* conn, bool counted) {
   std::lock_guard lock(mu_);
   connections_.erase(conn);
-  active.fetch_sub(1);
+  (counted ? active : rejecting).fetch_sub(1);
   cv_.notify_all();
 }
 
@@ -31,7 +31,7 @@ void ServerState::MarkListenerDone() {
 bool ServerState::WaitIdle(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(mu_);
   return cv_.wait_until(lock, deadline, [this] {
-    return listener_done_ && connections_.empty() && rejecting.load() == 0;
+    return listener_done_ && connections_.empty();
   });
 }
 

@@ -54,15 +54,17 @@ class ServerState;
 // unregisters even if the frame is destroyed without running).
 class Registration {
  public:
-  Registration(ServerState* state, Connection* conn) : state_(state), conn_(conn) {}
+  Registration(ServerState* state, Connection* conn, bool counted)
+      : state_(state), conn_(conn), counted_(counted) {}
   Registration(Registration&& other) noexcept
-      : state_(std::exchange(other.state_, nullptr)), conn_(other.conn_) {}
+      : state_(std::exchange(other.state_, nullptr)), conn_(other.conn_), counted_(other.counted_) {}
   Registration& operator=(Registration&&) = delete;
   ~Registration();
 
  private:
   ServerState* state_;
   Connection* conn_;
+  bool counted_;
 };
 
 class ServerState {
@@ -74,27 +76,26 @@ class ServerState {
   const Router router;
   Counters counters;
   std::atomic<bool> stopping{false};
-  std::atomic<std::size_t> active{0};     // registered connections
+  std::atomic<std::size_t> active{0};     // connections being served
   std::atomic<std::size_t> rejecting{0};  // connections being sent a 503
 
-  [[nodiscard]] Registration Register(const std::shared_ptr<Connection>& conn);
+  // Adds `conn` to the registry Stop() walks; `counted` connections count towards `active` (and
+  // the max_connections limit), the ones being rejected do not.
+  [[nodiscard]] Registration Register(const std::shared_ptr<Connection>& conn, bool counted);
   // Posts `fn(conn)` to the strand of every registered connection.
   template <typename F>
   void ForEachConnection(F fn);
 
   void MarkListenerDone();
-  void NotifyChange() {
-    std::lock_guard lock(mu_);
-    cv_.notify_all();
-  }
-  // Waits until every connection and the listener are gone, or `deadline` passes; true when done.
+  // Waits until every registered connection and the listener are gone, or `deadline` passes; true
+  // when done.
   bool WaitIdle(std::chrono::steady_clock::time_point deadline);
 
   ServerStats Snapshot() const;
 
  private:
   friend class Registration;
-  void Unregister(Connection* conn);
+  void Unregister(Connection* conn, bool counted);
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -203,7 +203,7 @@ asio::awaitable<void> ServeConnection(std::shared_ptr<ServerState> state_ptr,
       break;
     }
     if (!parser->is_done()) {
-      if (ExpectsContinue(parser->get())) {
+      if (parser->get().version() >= 11 && ExpectsContinue(parser->get())) {
         http::response<http::empty_body> go_on{http::status::continue_, 11};
         stream.expires_after(options.write_timeout);
         auto [write_ec, write_n] = co_await http::async_write(stream, go_on, kTuple);
@@ -261,8 +261,10 @@ asio::awaitable<void> ServeConnection(std::shared_ptr<ServerState> state_ptr,
   stream.close();
 }
 
-asio::awaitable<void> RejectConnection(std::shared_ptr<ServerState> state,
-                                       asio::ip::tcp::socket socket) {
+asio::awaitable<void> RejectConnection(std::shared_ptr<ServerState> state_ptr,
+                                       std::shared_ptr<Connection> conn_ptr,
+                                       Registration registration) {
+  (void)registration;  // lives as long as this frame
   static constexpr std::string_view kAnswer =
       "HTTP/1.1 503 Service Unavailable\r\n"
       "Content-Type: text/plain; charset=utf-8\r\n"
@@ -270,18 +272,18 @@ asio::awaitable<void> RejectConnection(std::shared_ptr<ServerState> state,
       "Connection: close\r\n"
       "\r\n"
       "server at connection limit\n";
-  Connection conn(std::move(socket));
+  ServerState& state = *state_ptr;
+  Connection& conn = *conn_ptr;
+  conn.idle = true;  // nothing to lose: Stop() may close it at any point
   beast::flat_buffer buffer(kReadChunk);
-  state->counters.CountResponse(503);
+  state.counters.CountResponse(503);
   conn.stream.expires_after(kErrorWriteTimeout);
   auto [ec, n] = co_await asio::async_write(conn.stream, asio::buffer(kAnswer), kTuple);
-  if (!ec) {
-    co_await LingeringClose(*state, conn, buffer);
-  } else {
+  if (ec) {
     conn.stream.close();
+    co_return;
   }
-  state->rejecting.fetch_sub(1);
-  state->NotifyChange();
+  co_await LingeringClose(state, conn, buffer);
 }
 
 }  // namespace cairn::net::internal

@@ -21,6 +21,6 @@ asio::awaitable<void> ServeConnection(std::shared_ptr<ServerState> state,
                                       std::shared_ptr<Connection> conn, Registration registration);
 
 asio::awaitable<void> RejectConnection(std::shared_ptr<ServerState> state,
-                                       asio::ip::tcp::socket socket);
+                                       std::shared_ptr<Connection> conn, Registration registration);
 
 }  // namespace cairn::net::internal

@@ -333,12 +333,20 @@ class AsyncReporter::Impl {
     const SpanQueue::Usage usage = queue_.usage();
     bool work = close_requested_.load(std::memory_order_seq_cst) ||
                 flush_target_.load(std::memory_order_seq_cst) > resolved_local_;
-    if (!work && state == kIdle && usage.spans > 0) {
+    const bool queue_work =
+        state == kIdle ? usage.spans > 0 : usage.spans >= wake_spans || usage.bytes >= wake_bytes;
+    if (!work && queue_work) {
       work = true;
-      // Reserved but not yet readable: the producer is mid-push (maybe preempted); let it run.
-      if (drained == 0) std::this_thread::yield();
+      if (drained == 0) {
+        // Reserved but not readable yet: a producer is mid-push (maybe preempted); let it run.
+        if (++unreadable_rounds_ < 16) {
+          std::this_thread::yield();
+        } else {
+          std::this_thread::sleep_for(std::chrono::microseconds(100));
+        }
+      }
     }
-    if (!work && state == kBatching) work = usage.spans >= wake_spans || usage.bytes >= wake_bytes;
+    if (drained > 0) unreadable_rounds_ = 0;
     if (!work) internal::ParkWhile(state_, state, timeout);
     state_.store(kAwake, std::memory_order_seq_cst);
   }
@@ -410,15 +418,18 @@ class AsyncReporter::Impl {
     const std::uint64_t bytes_full =
         metrics_.spans_dropped_bytes_full.load(std::memory_order_relaxed);
     if (queue_full == warned_queue_full_ && bytes_full == warned_bytes_full_) return;
+    // Built with append: GCC 12 warns (-Wrestrict, falsely) about "literal" + std::string.
     std::string message = "queue full, dropped";
     if (queue_full != warned_queue_full_) {
-      message += " " + std::to_string(queue_full - warned_queue_full_) +
-                 " spans at queued_max_spans (" + std::to_string(options_.queued_max_spans) + ")";
+      message.append(" ").append(std::to_string(queue_full - warned_queue_full_));
+      message.append(" spans at queued_max_spans (");
+      message.append(std::to_string(options_.queued_max_spans)).append(")");
     }
     if (bytes_full != warned_bytes_full_) {
-      if (queue_full != warned_queue_full_) message += " and";
-      message += " " + std::to_string(bytes_full - warned_bytes_full_) +
-                 " spans at queued_max_bytes (" + std::to_string(options_.queued_max_bytes) + ")";
+      if (queue_full != warned_queue_full_) message.append(" and");
+      message.append(" ").append(std::to_string(bytes_full - warned_bytes_full_));
+      message.append(" spans at queued_max_bytes (");
+      message.append(std::to_string(options_.queued_max_bytes)).append(")");
     }
     const bool written = log_.Warn(message);
     if (written) {
@@ -458,6 +469,7 @@ class AsyncReporter::Impl {
   bool closing_ = false;
   std::uint64_t failed_sends_ = 0;  // in a row
   std::uint64_t closed_dropped_ = 0;
+  int unreadable_rounds_ = 0;  // Sleep calls in a row that found reserved but unreadable spans
   std::uint64_t warned_queue_full_ = 0;
   std::uint64_t warned_bytes_full_ = 0;
   internal::ReporterLog log_;

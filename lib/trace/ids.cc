@@ -90,6 +90,28 @@ thread_local XoshiroState t_rng{};
   rng.generation = generation;
 }
 
+// One xoshiro256** step.
+inline std::uint64_t Step(XoshiroState& rng) {
+  const std::uint64_t s0 = rng.s[0];
+  const std::uint64_t s1 = rng.s[1];
+  const std::uint64_t s2 = rng.s[2] ^ s0;
+  const std::uint64_t s3 = rng.s[3] ^ s1;
+  rng.s[0] = s0 ^ s3;
+  rng.s[1] = s1 ^ s2;
+  rng.s[2] = s2 ^ (s1 << 17);
+  rng.s[3] = Rotl(s3, 45);
+  return Rotl(s1 * 5, 7) * 9;
+}
+
+// The output is 0 exactly when s[1] is 0, once per 2^64 draws: draw again.
+[[gnu::noinline]] std::uint64_t NextNonZero(XoshiroState& rng) {
+  std::uint64_t id;
+  do {
+    id = Step(rng);
+  } while (id == 0);
+  return id;
+}
+
 class XoshiroIdGenerator final : public IdGenerator {
  public:
   std::uint64_t NextId() override {
@@ -98,19 +120,8 @@ class XoshiroIdGenerator final : public IdGenerator {
     if (rng.generation != generation) [[unlikely]] {
       Seed(rng, generation);
     }
-    std::uint64_t result;
-    do {
-      std::uint64_t* s = rng.s;
-      result = Rotl(s[1] * 5, 7) * 9;
-      std::uint64_t t = s[1] << 17;
-      s[2] ^= s[0];
-      s[3] ^= s[1];
-      s[1] ^= s[2];
-      s[0] ^= s[3];
-      s[2] ^= t;
-      s[3] = Rotl(s[3], 45);
-    } while (result == 0);
-    return result;
+    const std::uint64_t id = Step(rng);
+    return id != 0 ? id : NextNonZero(rng);
   }
 };
 

@@ -11,6 +11,7 @@ CanonicalIp CanonicalizeIp(std::string_view text) {
   // inet_pton needs a NUL-terminated string; anything longer than the longest IPv6 text is invalid.
   char input[sizeof(result.text)];
   if (text.empty() || text.size() >= sizeof(input)) return result;
+  if (std::memchr(text.data(), '\0', text.size()) != nullptr) return result;  // would truncate
   std::memcpy(input, text.data(), text.size());
   input[text.size()] = '\0';
 

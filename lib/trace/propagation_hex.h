@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -27,9 +28,8 @@ constexpr int LowerHexValue(char c) { return kLowerHexValues[static_cast<unsigne
 
 constexpr bool IsLowerHex(char c) { return LowerHexValue(c) >= 0; }
 
-// Exactly 16 lower-hex chars at `p` into `out`. Validity is accumulated rather than branched on
-// per char, so the fixed-length loop unrolls into straight-line code.
-inline bool ParseLowerHex16(const char* p, std::uint64_t& out) {
+// Reference implementation of ParseLowerHex16, one char at a time (also the big-endian path).
+inline bool ParseLowerHex16Scalar(const char* p, std::uint64_t& out) {
   std::uint64_t value = 0;
   int bad = 0;
   for (int i = 0; i < 16; ++i) {
@@ -40,6 +40,43 @@ inline bool ParseLowerHex16(const char* p, std::uint64_t& out) {
   if (bad < 0) return false;
   out = value;
   return true;
+}
+
+// 8 lower-hex chars, loaded little-endian (first char in the low byte), to their 32-bit value;
+// false unless every byte is in '0'-'9' or 'a'-'f'. Byte-wise range checks add a bias that moves
+// bytes at or above a bound to bit 7; with bit 7 clear on input no carry crosses a byte.
+inline bool DecodeLowerHex8(std::uint64_t x, std::uint32_t& out) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101;
+  constexpr std::uint64_t kHigh = 0x8080808080808080;
+  if (x & kHigh) return false;
+  const std::uint64_t ge_0 = x + kOnes * (0x80 - '0');
+  const std::uint64_t gt_9 = x + kOnes * (0x80 - '9' - 1);
+  const std::uint64_t ge_a = x + kOnes * (0x80 - 'a');
+  const std::uint64_t gt_f = x + kOnes * (0x80 - 'f' - 1);
+  const std::uint64_t ok = ((ge_0 & ~gt_9) | (ge_a & ~gt_f)) & kHigh;
+  if (ok != kHigh) return false;
+  // '0'-'9' -> 0-9 (c & 0xf); 'a'-'f' -> 10-15 ((c & 0xf) + 9, bit 6 set).
+  std::uint64_t n = (x & (kOnes * 0x0f)) + ((x >> 6) & kOnes) * 9;
+  n = ((n << 4) | (n >> 8)) & 0x00ff00ff00ff00ff;  // two nibbles per 16-bit lane, first char high
+  n = (n | (n >> 8)) & 0x0000ffff0000ffff;         // bytes B0 B1 . . B2 B3 . .
+  n = (n | (n >> 16)) & 0xffffffff;                // bytes B0 B1 B2 B3
+  out = __builtin_bswap32(static_cast<std::uint32_t>(n));
+  return true;
+}
+
+// Exactly 16 lower-hex chars at `p` into `out`: two 8-byte words, no per-char branches.
+inline bool ParseLowerHex16(const char* p, std::uint64_t& out) {
+  if constexpr (std::endian::native != std::endian::little) {
+    return ParseLowerHex16Scalar(p, out);
+  } else {
+    std::uint64_t first, second;
+    std::memcpy(&first, p, 8);
+    std::memcpy(&second, p + 8, 8);
+    std::uint32_t high, low;
+    if (!DecodeLowerHex8(first, high) || !DecodeLowerHex8(second, low)) return false;
+    out = (static_cast<std::uint64_t>(high) << 32) | low;
+    return true;
+  }
 }
 
 // Parses 1..16 lower-hex chars into `out`. Returns false on an empty or longer input or on any

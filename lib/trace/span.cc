@@ -9,6 +9,58 @@
 #include "lib/trace/ip_text.h"
 
 namespace cairn::trace {
+namespace {
+
+// The recording halves of Span's methods live out of line, so that on an unsampled span each
+// method is a test and a return.
+
+[[gnu::noinline]] void SetIntegerTag(SpanRecord& record, std::string_view key, std::int64_t value) {
+  char buffer[24];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), value);
+  (void)ec;  // 24 bytes always hold an int64
+  record.SetTag(key, std::string_view(buffer, static_cast<std::size_t>(end - buffer)));
+}
+
+[[gnu::noinline]] void SetRemoteAddress(SpanRecord& record, std::string_view ip,
+                                        std::uint16_t port) {
+  internal::CanonicalIp canonical = internal::CanonicalizeIp(ip);
+  if (canonical.family == internal::IpFamily::kInvalid) return;
+  EndpointView& remote = record.remote_endpoint;
+  // One remote address per span: the latest call replaces the other family's address too.
+  if (canonical.family == internal::IpFamily::kV4) {
+    remote.ipv4 = record.Intern(canonical.view());
+    remote.ipv6 = {};
+  } else {
+    remote.ipv6 = record.Intern(canonical.view());
+    remote.ipv4 = {};
+  }
+  remote.port = port;
+}
+
+[[gnu::noinline]] void AnnotateNow(SpanRecord& record, Clock& clock,
+                                   std::int64_t start_monotonic_ns, std::string_view value) {
+  // Measured from the span's own start on the monotonic clock, so annotations stay inside
+  // [timestamp, timestamp + duration] even when the wall clock steps.
+  std::int64_t timestamp_us =
+      start_monotonic_ns != 0
+          ? record.timestamp_us + (clock.MonotonicNanos() - start_monotonic_ns) / 1000
+          : clock.NowMicros();
+  record.AddAnnotation(timestamp_us, value);
+}
+
+[[gnu::noinline]] void SetDuration(SpanRecord& record, Clock& clock,
+                                   std::int64_t start_monotonic_ns) {
+  std::int64_t duration_us;
+  if (start_monotonic_ns != 0) {
+    const std::int64_t elapsed_ns = clock.MonotonicNanos() - start_monotonic_ns;
+    duration_us = (elapsed_ns + 999) / 1000;  // Zipkin: durations under 1 us round up
+  } else {
+    duration_us = clock.NowMicros() - record.timestamp_us;
+  }
+  record.duration_us = std::max<std::int64_t>(duration_us, 1);
+}
+
+}  // namespace
 
 Span::Span(Tracer* tracer, const TraceContext& context, SpanRecordPtr record,
            std::int64_t start_monotonic_ns)
@@ -51,25 +103,12 @@ Span& Span::Tag(std::string_view key, std::string_view value) {
 }
 
 Span& Span::Tag(std::string_view key, std::int64_t value) {
-  if (record_) {
-    char buffer[24];
-    auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), value);
-    (void)ec;  // 24 bytes always hold an int64
-    record_->SetTag(key, std::string_view(buffer, static_cast<std::size_t>(end - buffer)));
-  }
+  if (record_) SetIntegerTag(*record_, key, value);
   return *this;
 }
 
 Span& Span::Annotate(std::string_view value) {
-  if (!record_) return *this;
-  Clock& clock = tracer_->clock();
-  // Measured from the span's own start on the monotonic clock, so annotations stay inside
-  // [timestamp, timestamp + duration] even when the wall clock steps.
-  std::int64_t timestamp_us =
-      start_monotonic_ns_ != 0
-          ? record_->timestamp_us + (clock.MonotonicNanos() - start_monotonic_ns_) / 1000
-          : clock.NowMicros();
-  record_->AddAnnotation(timestamp_us, value);
+  if (record_) AnnotateNow(*record_, tracer_->clock(), start_monotonic_ns_, value);
   return *this;
 }
 
@@ -84,19 +123,7 @@ Span& Span::SetRemoteServiceName(std::string_view name) {
 }
 
 Span& Span::SetRemoteIpAndPort(std::string_view ip, std::uint16_t port) {
-  if (!record_) return *this;
-  internal::CanonicalIp canonical = internal::CanonicalizeIp(ip);
-  if (canonical.family == internal::IpFamily::kInvalid) return *this;
-  EndpointView& remote = record_->remote_endpoint;
-  // One remote address per span: the latest call replaces the other family's address too.
-  if (canonical.family == internal::IpFamily::kV4) {
-    remote.ipv4 = record_->Intern(canonical.view());
-    remote.ipv6 = {};
-  } else {
-    remote.ipv6 = record_->Intern(canonical.view());
-    remote.ipv4 = {};
-  }
-  remote.port = port;
+  if (record_) SetRemoteAddress(*record_, ip, port);
   return *this;
 }
 
@@ -109,15 +136,7 @@ Span& Span::SetError(std::string_view message) {
 
 void Span::Finish() {
   if (!record_) return;
-  Clock& clock = tracer_->clock();
-  std::int64_t duration_us;
-  if (start_monotonic_ns_ != 0) {
-    const std::int64_t elapsed_ns = clock.MonotonicNanos() - start_monotonic_ns_;
-    duration_us = (elapsed_ns + 999) / 1000;  // Zipkin: durations under 1 µs round up
-  } else {
-    duration_us = clock.NowMicros() - record_->timestamp_us;
-  }
-  record_->duration_us = std::max<std::int64_t>(duration_us, 1);
+  SetDuration(*record_, tracer_->clock(), start_monotonic_ns_);
   tracer_->Report(std::move(record_));
 }
 

@@ -24,6 +24,30 @@ constexpr std::size_t kJsonAnnotationBytes = 41;
 constexpr std::size_t kJsonTagsBytes = 10;
 constexpr std::size_t kJsonTagBytes = 6;
 
+// memcpy without a library call for the short strings spans are made of (tag keys, values,
+// names); longer ones go to memcpy.
+[[gnu::always_inline]] inline void CopyBytes(char* out, const char* in, std::size_t size) {
+  if (size >= 8 && size <= 16) {
+    std::uint64_t head;
+    std::uint64_t tail;
+    std::memcpy(&head, in, 8);
+    std::memcpy(&tail, in + size - 8, 8);
+    std::memcpy(out, &head, 8);
+    std::memcpy(out + size - 8, &tail, 8);
+  } else if (size >= 4 && size < 8) {
+    std::uint32_t head;
+    std::uint32_t tail;
+    std::memcpy(&head, in, 4);
+    std::memcpy(&tail, in + size - 4, 4);
+    std::memcpy(out, &head, 4);
+    std::memcpy(out + size - 4, &tail, 4);
+  } else if (size < 4) {
+    for (std::size_t i = 0; i < size; ++i) out[i] = in[i];
+  } else {
+    std::memcpy(out, in, size);
+  }
+}
+
 std::size_t EndpointBytes(const EndpointView& endpoint) {
   if (endpoint.IsEmpty()) return 0;
   return kJsonEndpointBytes + endpoint.service_name.size() + endpoint.ipv4.size() +
@@ -50,30 +74,43 @@ std::string_view SpanKindName(SpanKind kind) {
 
 SpanRecord::~SpanRecord() = default;
 
-char* SpanRecord::Allocate(std::size_t size) {
-  if (size <= kInlineArenaBytes - inline_used_) {
+namespace {
+
+// The slow path of Allocate, kept out of line so the fast path inlines into Intern and SetTag.
+[[gnu::noinline]] char* NewChunk(std::vector<std::unique_ptr<char[]>>& chunks,
+                                 std::size_t& chunk_used, std::size_t& chunk_size,
+                                 std::size_t& spilled_bytes, std::size_t size) {
+  std::size_t next =
+      chunk_size == 0 ? kFirstChunkBytes : std::min(chunk_size * 2, kMaxChunkGrowthBytes);
+  next = std::max(next, size);
+  chunks.push_back(std::make_unique_for_overwrite<char[]>(next));
+  chunk_size = next;
+  chunk_used = size;
+  spilled_bytes += next;
+  return chunks.back().get();
+}
+
+}  // namespace
+
+// Defined before its uses and forced inline: the fast path is a compare and an add.
+[[gnu::always_inline]] inline char* SpanRecord::Allocate(std::size_t size) {
+  if (size <= kInlineArenaBytes - inline_used_) [[likely]] {
     char* out = inline_arena_ + inline_used_;
     inline_used_ += size;
     return out;
   }
-  if (chunks_.empty() || size > chunk_size_ - chunk_used_) {
-    std::size_t next =
-        chunk_size_ == 0 ? kFirstChunkBytes : std::min(chunk_size_ * 2, kMaxChunkGrowthBytes);
-    next = std::max(next, size);
-    chunks_.push_back(std::make_unique_for_overwrite<char[]>(next));
-    chunk_size_ = next;
-    chunk_used_ = 0;
-    spilled_bytes_ += next;
+  if (!chunks_.empty() && size <= chunk_size_ - chunk_used_) {
+    char* out = chunks_.back().get() + chunk_used_;
+    chunk_used_ += size;
+    return out;
   }
-  char* out = chunks_.back().get() + chunk_used_;
-  chunk_used_ += size;
-  return out;
+  return NewChunk(chunks_, chunk_used_, chunk_size_, spilled_bytes_, size);
 }
 
 std::string_view SpanRecord::Intern(std::string_view text) {
   if (text.empty()) return {};
   char* copy = Allocate(text.size());
-  std::memcpy(copy, text.data(), text.size());
+  CopyBytes(copy, text.data(), text.size());
   return {copy, text.size()};
 }
 
@@ -99,7 +136,11 @@ void SpanRecord::SetTag(std::string_view key, std::string_view value) {
       return;
     }
   }
-  TagView tag{Intern(key), Intern(value)};
+  // Key and value share one arena block.
+  char* block = Allocate(key.size() + value.size());
+  CopyBytes(block, key.data(), key.size());
+  CopyBytes(block + key.size(), value.data(), value.size());
+  TagView tag{{block, key.size()}, {block + key.size(), value.size()}};
   if (overflow_tags_.empty()) {
     if (tag_count_ < kInlineTags) {
       inline_tags_[tag_count_++] = tag;

@@ -30,6 +30,20 @@ TEST(SpanRecordTest, InternCopiesIntoTheInlineArena) {
   EXPECT_TRUE(record.Intern("").empty());
 }
 
+TEST(SpanRecordTest, InternAndSetTagCopyEveryLengthExactly) {
+  // The copy has separate paths for 0-3, 4-7, 8-16 and longer strings.
+  SpanRecord record;
+  std::string source;
+  for (int length = 0; length <= 40; ++length) {
+    source.push_back(static_cast<char>('a' + length % 26));
+    std::string_view original(source.data(), static_cast<std::size_t>(length));
+    EXPECT_EQ(record.Intern(original), original) << length;
+    record.SetTag(original, original);
+    ASSERT_NE(record.FindTag(original), nullptr) << length;
+    EXPECT_EQ(record.FindTag(original)->value, original) << length;
+  }
+}
+
 TEST(SpanRecordTest, LargeAndManyStringsSpillToChunksAndStayValid) {
   SpanRecord record;
   std::vector<std::string_view> views;

@@ -2,7 +2,7 @@
 //
 // Hot-path budget: an unsampled span is two or three id draws, one sampler call and a TraceContext
 // copy (no clock, no heap); a sampled span adds exactly one allocation (its SpanRecord) and two
-// clock reads.
+// clock reads (Clock::Read at start, MonotonicNanos at finish).
 //
 // Root ids: the span id of a root span equals the low 64 bits of its trace id, as in Brave and
 // zipkin-go (one draw fewer). With trace_id_128bit the high 64 bits are random too, not Brave's
@@ -146,7 +146,11 @@ Span Tracer::StartSpanFromExtracted(std::string_view name, SpanKind kind,
 
 Span Tracer::NewSpan(std::string_view name, SpanKind kind, const TraceContext& context,
                      std::int64_t start_timestamp_us) {
-  if (!context.IsSampled()) return Span(this, context, nullptr, 0);
+  // Filled in place (NRVO, no call into span.cc): the unsampled path stays a few stores.
+  Span span;
+  span.tracer_ = this;
+  span.context_ = context;
+  if (!context.IsSampled()) return span;
 
   // Default-initialised on purpose: value-initialisation would zero the whole inline arena.
   SpanRecordPtr record(new SpanRecord);
@@ -159,15 +163,15 @@ Span Tracer::NewSpan(std::string_view name, SpanKind kind, const TraceContext& c
   record->SetName(name);
   record->SetLocalEndpoint(EndpointView{service_name_lower_, options_.local_ipv4,
                                         options_.local_ipv6, options_.local_port});
-  std::int64_t start_monotonic_ns = 0;
   if (start_timestamp_us != 0) {
     record->timestamp_us = start_timestamp_us;
   } else {
-    Clock& clock = *options_.clock;
-    record->timestamp_us = clock.NowMicros();
-    start_monotonic_ns = clock.MonotonicNanos();
+    const ClockReading now = options_.clock->Read();
+    record->timestamp_us = now.epoch_micros;
+    span.start_monotonic_ns_ = now.monotonic_nanos;
   }
-  return Span(this, context, std::move(record), start_monotonic_ns);
+  span.record_ = std::move(record);
+  return span;
 }
 
 void Tracer::Inject(const TraceContext& context, SpanKind kind, HeaderWriter& headers) const {

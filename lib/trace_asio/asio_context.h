@@ -35,16 +35,15 @@
 // See docs/context-propagation.md.
 #pragma once
 
-#include <memory>
-#include <type_traits>
-#include <utility>
-
 #include <boost/asio/associator.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/execution.hpp>
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/query.hpp>
 #include <boost/asio/require.hpp>
+#include <memory>
+#include <type_traits>
+#include <utility>
 
 #include "cairn/trace/context.h"
 #include "cairn/trace/current_span.h"
@@ -71,24 +70,26 @@ class ContextExecutor {
 
   // Properties are the inner executor's; require/prefer keep the slot.
   template <typename Property>
-    requires asio::can_query<const Inner&, Property>::value
-  typename asio::query_result<const Inner&, Property>::type query(const Property& p) const
+  requires asio::can_query<const Inner&, Property>::value
+      typename asio::query_result<const Inner&, Property>::type
+      query(const Property& p) const
       noexcept(asio::is_nothrow_query<const Inner&, Property>::value) {
     return asio::query(inner_, p);
   }
 
   template <typename Property>
-    requires asio::can_require<const Inner&, Property>::value
-  ContextExecutor<std::decay_t<typename asio::require_result<const Inner&, Property>::type>>
-  require(const Property& p) const
-      noexcept(asio::is_nothrow_require<const Inner&, Property>::value) {
+  requires asio::can_require<const Inner&, Property>::value
+      ContextExecutor<std::decay_t<typename asio::require_result<const Inner&, Property>::type>>
+      require(const Property& p)
+  const noexcept(asio::is_nothrow_require<const Inner&, Property>::value) {
     return {asio::require(inner_, p), slot_};
   }
 
   template <typename Property>
-    requires asio::can_prefer<const Inner&, Property>::value
-  ContextExecutor<std::decay_t<typename asio::prefer_result<const Inner&, Property>::type>>
-  prefer(const Property& p) const noexcept(asio::is_nothrow_prefer<const Inner&, Property>::value) {
+  requires asio::can_prefer<const Inner&, Property>::value
+      ContextExecutor<std::decay_t<typename asio::prefer_result<const Inner&, Property>::type>>
+      prefer(const Property& p)
+  const noexcept(asio::is_nothrow_prefer<const Inner&, Property>::value) {
     return {asio::prefer(inner_, p), slot_};
   }
 
@@ -139,7 +140,8 @@ auto make_context_executor(const Executor& executor) {
 // asio::co_spawn on a new task executor: the coroutine gets its own slot for its whole life.
 // `executor` is an Asio executor (not an execution context: pass io.get_executor()).
 template <typename Executor, typename T, typename AwaitableExecutor, typename CompletionToken>
-auto co_spawn_with_context(const Executor& executor, asio::awaitable<T, AwaitableExecutor> awaitable,
+auto co_spawn_with_context(const Executor& executor,
+                           asio::awaitable<T, AwaitableExecutor> awaitable,
                            CompletionToken&& token) {
   return asio::co_spawn(make_context_executor(executor), std::move(awaitable),
                         std::forward<CompletionToken>(token));
@@ -147,7 +149,7 @@ auto co_spawn_with_context(const Executor& executor, asio::awaitable<T, Awaitabl
 
 // The same for a function returning an awaitable (asio::co_spawn's other form).
 template <typename Executor, typename F, typename CompletionToken>
-  requires std::is_invocable_v<F>
+requires std::is_invocable_v<F>
 auto co_spawn_with_context(const Executor& executor, F&& function, CompletionToken&& token) {
   return asio::co_spawn(make_context_executor(executor), std::forward<F>(function),
                         std::forward<CompletionToken>(token));

@@ -1,19 +1,19 @@
 // The current span under real concurrency: coroutines resuming on arbitrary threads of a shared
 // io_context, handlers posted across threads, and std::thread hand-offs. Run under TSan by
 // `make test-sanitize` (label `concurrent`).
-#include <atomic>
-#include <chrono>
-#include <random>
-#include <thread>
-#include <vector>
+#include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <gtest/gtest.h>
+#include <chrono>
+#include <random>
+#include <thread>
+#include <vector>
 
 #include "cairn/trace/tracer.h"
 #include "lib/trace/tracer_test_util.h"

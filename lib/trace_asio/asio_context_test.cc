@@ -1,7 +1,6 @@
 #include "lib/trace_asio/asio_context.h"
 
-#include <optional>
-#include <vector>
+#include <gtest/gtest.h>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/bind_executor.hpp>
@@ -12,7 +11,8 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <gtest/gtest.h>
+#include <optional>
+#include <vector>
 
 namespace cairn::trace_asio {
 namespace {

@@ -19,8 +19,7 @@ class BeastHeaderReader final : public trace::HeaderReader {
   explicit BeastHeaderReader(const boost::beast::http::fields& fields) : fields_(fields) {}
 
   // Every value of `name`, in the order received (repeated headers are separate values).
-  std::size_t Get(std::string_view name, std::string_view* values,
-                  std::size_t max) const override;
+  std::size_t Get(std::string_view name, std::string_view* values, std::size_t max) const override;
 
  private:
   const boost::beast::http::fields& fields_;

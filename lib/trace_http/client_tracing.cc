@@ -12,9 +12,8 @@ trace::Span StartClientSpan(trace::Tracer& tracer, http::request_header<>& reque
   trace::SpanOptions span_options;
   span_options.kind = trace::SpanKind::kClient;
   span_options.parent = options.parent;
-  trace::Span span = options.name.empty()
-                         ? tracer.StartSpan(LowerCaseMethod(method), span_options)
-                         : tracer.StartSpan(options.name, span_options);
+  trace::Span span = options.name.empty() ? tracer.StartSpan(LowerCaseMethod(method), span_options)
+                                          : tracer.StartSpan(options.name, span_options);
   if (span.IsRecording()) {
     span.Tag("http.method", method);
     std::string_view path =

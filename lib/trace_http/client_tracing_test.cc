@@ -65,9 +65,9 @@ TEST_F(ClientTracingTest, ChildOfTheCurrentSpanInjectsB3AndTraceparent) {
     EXPECT_EQ(Header(request, "X-B3-SpanId"), trace::Hex64(client_context.span_id));
     EXPECT_EQ(Header(request, "X-B3-ParentSpanId"), trace::Hex64(parent.context().span_id));
     EXPECT_EQ(Header(request, "X-B3-Sampled"), "1");
-    EXPECT_EQ(Header(request, "traceparent"),
-              "00-" + TraceparentTraceId(client_context.trace_id) + "-" +
-                  trace::Hex64(client_context.span_id) + "-01");
+    EXPECT_EQ(Header(request, "traceparent"), "00-" + TraceparentTraceId(client_context.trace_id) +
+                                                  "-" + trace::Hex64(client_context.span_id) +
+                                                  "-01");
 
     http::response<http::string_body> response{http::status::service_unavailable, 11};
     FinishClientSpan(span, response);

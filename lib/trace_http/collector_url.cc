@@ -22,8 +22,9 @@ Result<CollectorUrl> ParseCollectorUrl(std::string_view url) {
   }
   const boost::urls::url_view& u = *parsed;
   if (u.scheme_id() == boost::urls::scheme::https) {
-    return Bad(url, "https is not supported by HttpSender; use http:// (a TLS-terminating proxy "
-                    "or a local collector can forward to an https endpoint)");
+    return Bad(url,
+               "https is not supported by HttpSender; use http:// (a TLS-terminating proxy "
+               "or a local collector can forward to an https endpoint)");
   }
   if (u.scheme_id() != boost::urls::scheme::http) {
     return Bad(url, "scheme must be http");

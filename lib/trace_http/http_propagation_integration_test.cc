@@ -49,26 +49,24 @@ Response TracedGet(trace::Tracer& tracer, std::uint16_t port, std::string target
   trace::Span span = StartClientSpan(tracer, request, remote_service);
   asio::io_context io;
   beast::tcp_stream stream(io);
+  beast::flat_buffer buffer;
   Response response;
-  boost::system::error_code error;
+  // Runs one asynchronous operation to completion.
+  auto run = [&io](auto&& start) {
+    boost::system::error_code result;
+    start([&result](boost::system::error_code ec, auto&&...) { result = ec; });
+    io.restart();
+    io.run();
+    return result;
+  };
   stream.expires_after(std::chrono::seconds(5));
-  stream.async_connect(tcp::endpoint(asio::ip::make_address_v4("127.0.0.1"), port),
-                       [&](boost::system::error_code ec) {
-                         error = ec;
-                         if (ec) return;
-                         SetRemoteEndpoint(span, stream.socket().remote_endpoint(ec));
-                         http::async_write(stream, request, [&](boost::system::error_code wec, std::size_t) {
-                           error = wec;
-                           if (wec) return;
-                           static beast::flat_buffer buffer;
-                           buffer.clear();
-                           http::async_read(stream, buffer, response,
-                                            [&](boost::system::error_code rec, std::size_t) {
-                                              error = rec;
-                                            });
-                         });
-                       });
-  io.run();
+  tcp::endpoint server(asio::ip::make_address_v4("127.0.0.1"), port);
+  boost::system::error_code error = run([&](auto h) { stream.async_connect(server, h); });
+  if (!error) {
+    SetRemoteEndpoint(span, server);
+    error = run([&](auto h) { http::async_write(stream, request, h); });
+  }
+  if (!error) error = run([&](auto h) { http::async_read(stream, buffer, response, h); });
   if (error) {
     FinishClientSpan(span, error);
     response.result(http::status::bad_gateway);
@@ -129,9 +127,8 @@ class ThreeTierTest : public ::testing::Test {
     }
     trace::Span compute = tracers_["backend"]->StartSpan("compute price");
     compute.Finish();
-    Response response{request.target() == "/prices/0" ? http::status::service_unavailable
-                                                      : http::status::ok,
-                      11};
+    Response response{
+        request.target() == "/prices/0" ? http::status::service_unavailable : http::status::ok, 11};
     response.body() = "42";
     guard.Finish(response);
     return response;
@@ -140,10 +137,10 @@ class ThreeTierTest : public ::testing::Test {
   Response Frontend(const Request& request, const RequestInfo& info) {
     auto guard = TraceServerRequest(*tracers_["frontend"], request, "/quotes/{id}", &info.remote);
     std::string id(request.target().substr(request.target().rfind('/') + 1));
-    Response upstream = TracedGet(*tracers_["frontend"], backend_.port(), "/prices/" + id, "backend");
-    Response response{upstream.result() == http::status::ok ? http::status::ok
-                                                             : http::status::bad_gateway,
-                      11};
+    Response upstream =
+        TracedGet(*tracers_["frontend"], backend_.port(), "/prices/" + id, "backend");
+    Response response{
+        upstream.result() == http::status::ok ? http::status::ok : http::status::bad_gateway, 11};
     response.body() = "quote " + upstream.body();
     guard.Finish(response);
     return response;
@@ -321,12 +318,14 @@ TEST(CoroutineServerTest, ConcurrentHandlersKeepTheirOwnServerSpanAcrossCoAwait)
   auto server_tracer = NewTracer("coroutine-server", reporter);
   auto client_tracer = NewTracer("client", std::make_shared<testing::RecordingReporter>());
   CoroutineServer server(*server_tracer);
-  // The slow request is in its co_await while the fast one runs entirely.
-  std::thread slow([&] { TracedGet(*client_tracer, server.port(), "/wait/300", "server"); });
+  // The first handler resumes (at 200 ms) while the second one (from 50 ms to 450 ms) has its
+  // server span in scope and is suspended: with one slot per thread the first handler's child
+  // would get the second's span as parent.
+  std::thread first([&] { TracedGet(*client_tracer, server.port(), "/wait/200", "server"); });
   std::this_thread::sleep_for(milliseconds(50));
-  std::thread fast([&] { TracedGet(*client_tracer, server.port(), "/wait/10", "server"); });
-  slow.join();
-  fast.join();
+  std::thread second([&] { TracedGet(*client_tracer, server.port(), "/wait/400", "server"); });
+  first.join();
+  second.join();
   auto results = server.results();
   ASSERT_EQ(results.size(), 2u);
   for (const auto& [server_span, parent_of_child] : results) {

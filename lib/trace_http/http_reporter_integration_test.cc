@@ -54,7 +54,8 @@ class HttpReporterIntegrationTest : public ::testing::Test {
   void SetUp() override { ASSERT_TRUE(collector_.Start().ok()); }
 
   // A tracer reporting through a fresh AsyncReporter + HttpSender to the collector.
-  void MakeTracer(trace::AsyncReporterOptions options, milliseconds sender_timeout = milliseconds(5000)) {
+  void MakeTracer(trace::AsyncReporterOptions options,
+                  milliseconds sender_timeout = milliseconds(5000)) {
     HttpSenderOptions sender;
     sender.url = collector_.SpansUrl();
     sender.timeout = sender_timeout;
@@ -161,7 +162,7 @@ TEST_F(HttpReporterIntegrationTest, CollectorDownThenBackDeliversWithoutDrops) {
   options.max_send_backoff = milliseconds(200);
   MakeTracer(options);
   std::set<std::string> while_down = ReportSpans(5, "while down");
-  std::this_thread::sleep_for(milliseconds(300));  // several failed attempts
+  std::this_thread::sleep_for(milliseconds(300));      // several failed attempts
   EXPECT_EQ(reporter_->metrics().SpansDropped(), 0u);  // nothing overflowed, nothing given up
 
   ASSERT_TRUE(collector_.Start().ok());

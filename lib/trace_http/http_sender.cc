@@ -1,5 +1,6 @@
 #include "lib/trace_http/http_sender.h"
 
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -14,7 +15,6 @@
 #include <boost/beast/http/span_body.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <atomic>
 #include <mutex>
 #include <optional>
 
@@ -72,14 +72,16 @@ Status HttpSenderOptions::Validate() const {
   for (const auto& [name, value] : headers) {
     if (name.empty()) return InvalidArgument("http sender header name is empty");
     for (char c : name) {
-      if (!IsTokenChar(c)) return InvalidArgument("http sender header name \"" + name + "\" is invalid");
+      if (!IsTokenChar(c))
+        return InvalidArgument("http sender header name \"" + name + "\" is invalid");
     }
     for (char c : value) {
       if (c == '\r' || c == '\n' || c == '\0') {
         return InvalidArgument("http sender header \"" + name + "\" has a control character");
       }
     }
-    for (std::string_view reserved : {"host", "content-length", "transfer-encoding", "connection"}) {
+    for (std::string_view reserved :
+         {"host", "content-length", "transfer-encoding", "connection"}) {
       if (EqualsIgnoreCase(name, reserved)) {
         return InvalidArgument("http sender header \"" + name + "\" is set by the sender itself");
       }
@@ -150,8 +152,8 @@ class HttpSender::Impl {
                          std::to_string(options_.timeout.count()) + " ms while " +
                          std::string(stage));
     }
-    return Unavailable("POST " + options_.url + ": " + std::string(stage) + " failed: " +
-                       ec.message());
+    return Unavailable("POST " + options_.url + ": " + std::string(stage) +
+                       " failed: " + ec.message());
   }
 
   Status Connect(SteadyTime deadline) {
@@ -166,12 +168,13 @@ class HttpSender::Impl {
       }
     });
     ErrorCode ec = Run([&](auto handler) {
-      resolver.async_resolve(url_.host, url_.port,
-                             [&, handler](ErrorCode e, tcp::resolver::results_type results) mutable {
-                               endpoints = std::move(results);
-                               timer.cancel();
-                               handler(e);
-                             });
+      resolver.async_resolve(
+          url_.host, url_.port,
+          [&, handler](ErrorCode e, tcp::resolver::results_type results) mutable {
+            endpoints = std::move(results);
+            timer.cancel();
+            handler(e);
+          });
     });
     if (timed_out) return Failure("resolving " + url_.host, beast::error::timeout);
     if (ec) return Failure("resolving " + url_.host, ec);

@@ -3,8 +3,8 @@
 // URLConnectionSender do.
 //
 // One persistent HTTP/1.1 keep-alive connection, opened on first use and re-opened whenever the
-// collector closed it. Each Send is synchronous and bounded by `timeout` (resolve + connect + write +
-// read of one attempt). A request that fails on a reused connection before any response byte
+// collector closed it. Each Send is synchronous and bounded by `timeout` (resolve + connect + write
+// + read of one attempt). A request that fails on a reused connection before any response byte
 // arrived (the collector closed an idle connection) is retried once on a fresh connection.
 // Every upload carries `b3: 0` so that proxies and instrumented collectors do not trace the
 // tracing traffic (openzipkin/b3-propagation README), and the Content-Type of the encoding.

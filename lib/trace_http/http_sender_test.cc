@@ -23,7 +23,8 @@ class HttpSenderTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(collector_.Start().ok()); }
 
-  std::unique_ptr<HttpSender> NewSender(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  std::unique_ptr<HttpSender> NewSender(
+      std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
     HttpSenderOptions options;
     options.url = collector_.SpansUrl();
     options.timeout = timeout;

@@ -40,7 +40,8 @@ ServerSpanGuard::ServerSpanGuard(trace::Tracer& tracer, const http::request_head
     span_.Tag("http.method", method_);
     std::string_view path = PathOfTarget(View(request.target()));
     if (!path.empty()) span_.Tag("http.path", path);
-    bool forwarded = options.http.trust_x_forwarded_for && SetRemoteFromForwardedFor(span_, request);
+    bool forwarded =
+        options.http.trust_x_forwarded_for && SetRemoteFromForwardedFor(span_, request);
     if (!forwarded && options.remote != nullptr) SetRemoteEndpoint(span_, *options.remote);
   }
   if (options.scope && span_.context().IsValid()) scope_.emplace(span_.context());

@@ -23,8 +23,8 @@ namespace cairn::trace_http::testing {
 
 struct RecordedRequest {
   std::uint64_t connection_id = 0;
-  std::string method;  // "POST"
-  std::string target;  // "/api/v2/spans"
+  std::string method;                                        // "POST"
+  std::string target;                                        // "/api/v2/spans"
   std::vector<std::pair<std::string, std::string>> headers;  // as received
   std::string body;
 

@@ -61,7 +61,8 @@ class TestHttpServer::Loop {
     while (!stopping) {
       http::request_parser<http::string_body> parser;
       parser.body_limit(kMaxRequestBody);
-      auto [read_ec, read_bytes] = co_await http::async_read(connection.stream, buffer, parser, kUse);
+      auto [read_ec, read_bytes] =
+          co_await http::async_read(connection.stream, buffer, parser, kUse);
       if (read_ec) break;
       Request request = parser.release();
       std::int64_t delay = server_.delay_ms_.load();

@@ -49,13 +49,16 @@ class Sender {
 
 struct AsyncReporterOptions {
   Encoding encoding = Encoding::kJsonV2;
-  std::size_t queued_max_spans = 10000;
-  std::size_t queued_max_bytes = 16 * 1024 * 1024;  // estimated span sizes, see ApproximateBytes
+  std::size_t queued_max_spans = 10000;  // at most 2^20
+  // Estimated span sizes (SpanRecord::ApproximateBytes); at most 2^32.
+  std::size_t queued_max_bytes = 16 * 1024 * 1024;
   std::size_t message_max_bytes = 500 * 1000;
   std::chrono::milliseconds message_timeout{1000};
   std::chrono::milliseconds close_timeout{1000};
   // Failed sends are retried this many times with exponential backoff (100 ms base, 2 s cap) before
-  // the message is dropped.
+  // the message is dropped. Unavailable, DeadlineExceeded and ResourceExhausted are retried; any
+  // other error (e.g. InvalidArgument) drops the message at once. New spans keep queueing (within
+  // the queue's bounds) while a message is retried.
   int max_send_retries = 3;
   // The backoff: first retry after send_backoff, doubling up to max_send_backoff.
   std::chrono::milliseconds send_backoff{100};
@@ -86,10 +89,15 @@ class AsyncReporter final : public Reporter {
                                                         AsyncReporterOptions options = {});
   ~AsyncReporter() override;  // Close()
 
+  // Lock-free and allocation-free; a span that does not fit is freed on the caller's thread and
+  // counted in metrics() by cause.
   void Report(SpanRecordPtr span) noexcept override;
+  // Ok once every span accepted before the call has been sent or dropped (and counted). Must not
+  // be called from the Sender.
   Status Flush(std::chrono::milliseconds timeout) override;
   // Sends what is queued within close_timeout, then stops the thread. Spans reported later are
-  // dropped (counted as closed). Idempotent.
+  // dropped (counted as closed). Idempotent. A Send in progress is not interrupted, so Close can
+  // overrun close_timeout by the Sender's own timeout. Must not be called from the Sender.
   void Close();
 
   // Drop and send counters are updated as things happen; `spans`, `queued_spans` and

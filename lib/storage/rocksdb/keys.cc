@@ -1,0 +1,200 @@
+#include "lib/storage/rocksdb/keys.h"
+
+#include <charconv>
+#include <limits>
+
+#include "lib/storage/rocksdb/coding.h"
+
+namespace cairn::storage::rdb {
+namespace {
+
+constexpr std::string_view kSpansFamilyPrefix = "spans.";
+constexpr std::string_view kIndexFamilyPrefix = "index.";
+
+void PutFixed16BE(std::string& out, std::uint16_t value) {
+  out.push_back(static_cast<char>(value >> 8));
+  out.push_back(static_cast<char>(value & 0xff));
+}
+
+std::optional<std::int64_t> ParseNonNegative(std::string_view text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  std::int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < 0) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+std::string SpanGroupKey(std::uint64_t trace_lo, std::uint64_t trace_hi, std::uint64_t seq) {
+  std::string key;
+  key.reserve(kSpanKeySize);
+  PutFixed64BE(key, trace_lo);
+  PutFixed64BE(key, trace_hi);
+  PutFixed64BE(key, seq);
+  return key;
+}
+
+std::string SpanPrefix(std::uint64_t trace_lo) {
+  std::string key;
+  PutFixed64BE(key, trace_lo);
+  return key;
+}
+
+std::optional<SpanGroupKeyParts> ParseSpanGroupKey(std::string_view key) {
+  if (key.size() != kSpanKeySize) return std::nullopt;
+  return SpanGroupKeyParts{DecodeFixed64BE(key.data()), DecodeFixed64BE(key.data() + 8),
+                           DecodeFixed64BE(key.data() + 16)};
+}
+
+std::uint32_t MinuteOf(std::int64_t timestamp_us) {
+  if (timestamp_us <= 0) return 0;
+  const std::int64_t minute = timestamp_us / 60'000'000;
+  constexpr std::int64_t kMaxMinute = std::numeric_limits<std::uint32_t>::max();
+  return static_cast<std::uint32_t>(minute > kMaxMinute ? kMaxMinute : minute);
+}
+
+std::string PostingTermPrefix(PostingType type, std::string_view term) {
+  if (term.size() > kMaxTermBytes) term = term.substr(0, kMaxTermBytes);
+  std::string key;
+  key.reserve(3 + term.size() + 12);
+  key.push_back(static_cast<char>(type));
+  PutFixed16BE(key, static_cast<std::uint16_t>(term.size()));
+  key.append(term);
+  return key;
+}
+
+std::string PostingSeekKey(std::string_view term_prefix, std::uint32_t minute) {
+  std::string key(term_prefix);
+  PutFixed32BE(key, ~minute);
+  return key;
+}
+
+std::string PostingGroupKey(std::string_view term_prefix, std::uint32_t minute,
+                            std::uint64_t seq) {
+  std::string key = PostingSeekKey(term_prefix, minute);
+  PutFixed64BE(key, seq);
+  return key;
+}
+
+std::optional<std::uint32_t> PostingGroupMinute(std::string_view key, std::size_t prefix_size) {
+  if (key.size() != prefix_size + 12) return std::nullopt;
+  return ~DecodeFixed32BE(key.data() + prefix_size);
+}
+
+std::string ServiceNameKey(std::string_view service) {
+  std::string key;
+  key.reserve(1 + service.size());
+  key.push_back(kServiceNameTag);
+  key.append(service);
+  return key;
+}
+
+std::string PairNamePrefix(char tag, std::string_view first) {
+  std::string key;
+  key.reserve(5 + first.size());
+  key.push_back(tag);
+  PutFixed32BE(key, static_cast<std::uint32_t>(first.size()));
+  key.append(first);
+  return key;
+}
+
+std::string PairNameKey(char tag, std::string_view first, std::string_view second) {
+  std::string key = PairNamePrefix(tag, first);
+  key.append(second);
+  return key;
+}
+
+std::string ContributionKey(std::uint64_t trace_lo) {
+  std::string key;
+  key.reserve(9);
+  key.push_back('c');
+  PutFixed64BE(key, trace_lo);
+  return key;
+}
+
+std::string MetaKey(std::string_view name) {
+  std::string key;
+  key.reserve(1 + name.size());
+  key.push_back('m');
+  key.append(name);
+  return key;
+}
+
+std::string DirtyKey(std::uint64_t seq) {
+  std::string key;
+  key.reserve(9);
+  key.push_back(kDirtyTag);
+  PutFixed64BE(key, seq);
+  return key;
+}
+
+std::string LinkHourKey(std::int64_t hour) {
+  std::string key;
+  PutFixed64BE(key, static_cast<std::uint64_t>(hour < 0 ? 0 : hour));
+  return key;
+}
+
+std::string LinkKey(std::int64_t hour, std::string_view parent, std::string_view child) {
+  std::string key = LinkHourKey(hour);
+  key.reserve(12 + parent.size() + child.size());
+  PutFixed32BE(key, static_cast<std::uint32_t>(parent.size()));
+  key.append(parent);
+  key.append(child);
+  return key;
+}
+
+std::optional<LinkKeyParts> ParseLinkKey(std::string_view key) {
+  if (key.size() < 12) return std::nullopt;
+  const std::uint64_t hour = DecodeFixed64BE(key.data());
+  const std::uint32_t parent_size = DecodeFixed32BE(key.data() + 8);
+  if (hour > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) ||
+      parent_size > key.size() - 12) {
+    return std::nullopt;
+  }
+  return LinkKeyParts{static_cast<std::int64_t>(hour), key.substr(12, parent_size),
+                      key.substr(12 + parent_size)};
+}
+
+std::string BucketFamilyName(BucketFamily family, std::int64_t start_s, std::int64_t length_s) {
+  std::string name(family == BucketFamily::kSpans ? kSpansFamilyPrefix : kIndexFamilyPrefix);
+  name += std::to_string(start_s);
+  name += '.';
+  name += std::to_string(length_s);
+  return name;
+}
+
+std::optional<BucketFamilyNameParts> ParseBucketFamilyName(std::string_view name) {
+  BucketFamilyNameParts parts;
+  if (name.starts_with(kSpansFamilyPrefix)) {
+    parts.family = BucketFamily::kSpans;
+  } else if (name.starts_with(kIndexFamilyPrefix)) {
+    parts.family = BucketFamily::kIndex;
+  } else {
+    return std::nullopt;
+  }
+  name.remove_prefix(kSpansFamilyPrefix.size());
+  const std::size_t dot = name.find('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  std::optional<std::int64_t> start = ParseNonNegative(name.substr(0, dot));
+  std::optional<std::int64_t> length = ParseNonNegative(name.substr(dot + 1));
+  if (!start || !length || *length == 0) return std::nullopt;
+  parts.start_s = *start;
+  parts.length_s = *length;
+  return parts;
+}
+
+std::string PrefixSuccessor(std::string_view prefix) {
+  std::string successor(prefix);
+  while (!successor.empty()) {
+    auto& last = reinterpret_cast<unsigned char&>(successor.back());
+    if (last != 0xff) {
+      ++last;
+      return successor;
+    }
+    successor.pop_back();
+  }
+  return successor;
+}
+
+}  // namespace cairn::storage::rdb

@@ -1,0 +1,113 @@
+// Key layout of the RocksDB span store (docs/storage-rocksdb.md has the why). All integers in keys
+// are big-endian so byte order is numeric order.
+//
+// Column families:
+//   default              'm' + name                          -> store metadata (format, generation)
+//                        'q' + seq(8)                        -> lower trace ids written by batch seq
+//                                                               whose links are not yet aggregated
+//   deps                 hour(8) + u32 len + parent + child  -> link counters (merge operator)
+//   spans.<start>.<len>  lo(8) + hi(8) + seq(8)              -> the spans of one trace written by
+//                                                               one Accept call (span_group.h)
+//   index.<start>.<len>  type + u16 len + term + ~minute(4) + seq(8) -> postings (postings.h)
+//                        'S' + service                       -> service name seen
+//                        'P'|'R' + u32 len + service + name  -> span / remote service name seen
+//                        'K' + u32 len + key + value         -> autocomplete tag value seen
+//                        'c' + lo(8)                         -> the trace's last link contribution
+// <start> and <len> are the bucket's ingest-time interval in epoch seconds: a bucket's column
+// families are dropped whole once the interval is older than the retention.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cairn::storage::rdb {
+
+// Posting-list types in the index column families.
+enum class PostingType : char {
+  kAll = 'a',         // every trace
+  kService = 'l',     // term: local service name
+  kSpanName = 'n',    // term: span name
+  kRemote = 'r',      // term: remote service name
+  kTagKey = 't',      // term: tag key; postings carry the value
+  kAnnotation = 'v',  // term: annotation value
+};
+
+// Terms longer than this are truncated in posting keys; searches truncate the same way and
+// verify candidates against the spans, so truncation costs precision, never correctness.
+inline constexpr std::size_t kMaxTermBytes = 256;
+
+inline constexpr std::size_t kSpanKeySize = 24;
+inline constexpr std::size_t kSpanPrefixSize = 8;
+
+std::string SpanGroupKey(std::uint64_t trace_lo, std::uint64_t trace_hi, std::uint64_t seq);
+std::string SpanPrefix(std::uint64_t trace_lo);
+struct SpanGroupKeyParts {
+  std::uint64_t trace_lo = 0;
+  std::uint64_t trace_hi = 0;
+  std::uint64_t seq = 0;
+};
+std::optional<SpanGroupKeyParts> ParseSpanGroupKey(std::string_view key);
+
+// Minutes since the epoch of a timestamp, clamped to what 32 bits hold.
+std::uint32_t MinuteOf(std::int64_t timestamp_us);
+inline std::int64_t MinuteStartMicros(std::uint32_t minute) {
+  return static_cast<std::int64_t>(minute) * 60'000'000;
+}
+
+// type + u16 len + (truncated) term: every posting group of one term starts with this.
+std::string PostingTermPrefix(PostingType type, std::string_view term);
+// Where the posting groups of `minute` start within a term prefix (newer minutes sort first).
+std::string PostingSeekKey(std::string_view term_prefix, std::uint32_t minute);
+std::string PostingGroupKey(std::string_view term_prefix, std::uint32_t minute, std::uint64_t seq);
+// The minute of a posting group key that starts with `term_prefix`.
+std::optional<std::uint32_t> PostingGroupMinute(std::string_view key, std::size_t prefix_size);
+
+// Name keys.
+inline constexpr char kServiceNameTag = 'S';
+inline constexpr char kSpanNameTag = 'P';
+inline constexpr char kRemoteNameTag = 'R';
+inline constexpr char kAutocompleteTag = 'K';
+std::string ServiceNameKey(std::string_view service);
+// kSpanNameTag / kRemoteNameTag / kAutocompleteTag: tag + u32 len + first + second.
+std::string PairNameKey(char tag, std::string_view first, std::string_view second);
+std::string PairNamePrefix(char tag, std::string_view first);
+
+std::string ContributionKey(std::uint64_t trace_lo);
+
+// Default column family.
+std::string MetaKey(std::string_view name);
+std::string DirtyKey(std::uint64_t seq);
+inline constexpr char kDirtyTag = 'q';
+
+// Deps column family.
+std::string LinkKey(std::int64_t hour, std::string_view parent, std::string_view child);
+std::string LinkHourKey(std::int64_t hour);
+struct LinkKeyParts {
+  std::int64_t hour = 0;
+  std::string_view parent;
+  std::string_view child;
+};
+std::optional<LinkKeyParts> ParseLinkKey(std::string_view key);
+inline std::int64_t HourOf(std::int64_t timestamp_us) {
+  return timestamp_us <= 0 ? 0 : timestamp_us / 3'600'000'000;
+}
+
+// Bucket column family names.
+enum class BucketFamily { kSpans, kIndex };
+std::string BucketFamilyName(BucketFamily family, std::int64_t start_s, std::int64_t length_s);
+struct BucketFamilyNameParts {
+  BucketFamily family = BucketFamily::kSpans;
+  std::int64_t start_s = 0;
+  std::int64_t length_s = 0;
+};
+std::optional<BucketFamilyNameParts> ParseBucketFamilyName(std::string_view name);
+
+inline constexpr std::string_view kDepsFamily = "deps";
+
+// The smallest key greater than every key starting with `prefix`; empty when there is none
+// (prefix of all 0xff bytes).
+std::string PrefixSuccessor(std::string_view prefix);
+
+}  // namespace cairn::storage::rdb

@@ -1,0 +1,136 @@
+#include "lib/storage/rocksdb/postings.h"
+
+#include <algorithm>
+
+namespace cairn::storage::rdb {
+
+std::uint32_t ServiceHash(std::string_view service) {
+  std::uint32_t hash = 2166136261u;
+  for (char c : service) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 16777619u;
+  }
+  return hash;
+}
+
+void PostingsBuilder::AddSpan(const trace::SpanRecord& span, std::int64_t timestamp_us) {
+  Posting posting;
+  posting.trace_lo = span.trace_id.low;
+  posting.trace_hi = span.trace_id.high;
+  posting.timestamp_us = timestamp_us;
+  posting.duration_us = span.duration_us > 0 ? span.duration_us : 0;
+  posting.flags = span.parent_id == 0 ? Posting::kRoot : 0;
+  const std::string_view service = span.local_endpoint.service_name;
+  posting.service_hash = ServiceHash(service);
+  const std::uint32_t minute = MinuteOf(timestamp_us);
+
+  Add(PostingType::kAll, {}, minute, posting);
+  if (!service.empty()) Add(PostingType::kService, service, minute, posting);
+  if (!span.name.empty()) Add(PostingType::kSpanName, span.name, minute, posting);
+  if (!span.remote_endpoint.service_name.empty()) {
+    Add(PostingType::kRemote, span.remote_endpoint.service_name, minute, posting);
+  }
+  for (const trace::TagView& tag : span.tags()) {
+    Posting tagged = posting;
+    tagged.value = tag.value;
+    if (tagged.value.size() > kMaxTermBytes) {
+      tagged.value = tagged.value.substr(0, kMaxTermBytes);
+      tagged.flags |= Posting::kTruncated;
+    }
+    Add(PostingType::kTagKey, tag.key, minute, tagged);
+  }
+  for (const trace::AnnotationView& annotation : span.annotations()) {
+    Add(PostingType::kAnnotation, annotation.value, minute, posting);
+  }
+}
+
+void PostingsBuilder::Add(PostingType type, std::string_view term, std::uint32_t minute,
+                          const Posting& posting) {
+  if (term.size() > kMaxTermBytes) term = term.substr(0, kMaxTermBytes);
+  scratch_.clear();
+  scratch_.push_back(static_cast<char>(type));
+  scratch_.push_back(static_cast<char>(term.size() >> 8));
+  scratch_.push_back(static_cast<char>(term.size() & 0xff));
+  scratch_.append(term);
+  const std::size_t prefix_size = scratch_.size();
+  PutFixed32BE(scratch_, minute);
+
+  auto it = index_.find(std::string_view(scratch_));
+  if (it == index_.end()) {
+    it = index_.emplace(scratch_, groups_.size()).first;
+    groups_.push_back({&it->first, Group{type, prefix_size, minute, {}}});
+  }
+  std::vector<Posting>& postings = groups_[it->second].second.postings;
+  // Spans arrive grouped by trace, so a trace's postings in one group are adjacent: merging with
+  // the last one keeps one posting per trace (and tag value).
+  if (!postings.empty()) {
+    Posting& last = postings.back();
+    const bool same = last.trace_lo == posting.trace_lo && last.trace_hi == posting.trace_hi &&
+                      (!CarriesServiceHash(type) || last.service_hash == posting.service_hash) &&
+                      (type != PostingType::kTagKey ||
+                       (last.value == posting.value && last.flags == posting.flags));
+    if (same) {
+      last.timestamp_us = std::min(last.timestamp_us, posting.timestamp_us);
+      last.duration_us = std::max(last.duration_us, posting.duration_us);
+      last.flags |= posting.flags;
+      return;
+    }
+  }
+  postings.push_back(posting);
+}
+
+void PostingsBuilder::Emit(
+    std::uint64_t seq, const std::function<void(std::string_view, std::string_view)>& emit) const {
+  std::string key;
+  std::string value;
+  for (const auto& [map_key, group] : groups_) {
+    key.assign(*map_key, 0, group.prefix_size);
+    PutFixed32BE(key, ~group.minute);
+    PutFixed64BE(key, seq);
+    value.clear();
+    const std::int64_t base = MinuteStartMicros(group.minute);
+    for (const Posting& posting : group.postings) {
+      PutFixed64BE(value, posting.trace_lo);
+      PutVarint64(value, posting.trace_hi);
+      // Clamped so the offset stays inside the minute (timestamps past year 10000 share the
+      // last minute).
+      const std::int64_t offset =
+          std::clamp<std::int64_t>(posting.timestamp_us - base, 0, 59'999'999);
+      PutVarint64(value, static_cast<std::uint64_t>(offset));
+      PutVarint64(value, static_cast<std::uint64_t>(posting.duration_us));
+      value.push_back(static_cast<char>(posting.flags));
+      if (CarriesServiceHash(group.type)) PutFixed32BE(value, posting.service_hash);
+      if (group.type == PostingType::kTagKey) PutLengthPrefixed(value, posting.value);
+    }
+    emit(key, value);
+  }
+}
+
+PostingReader::PostingReader(PostingType type, std::uint32_t minute, std::string_view value)
+    : type_(type), base_us_(MinuteStartMicros(minute)), reader_(value) {}
+
+bool PostingReader::Next(Posting& posting) {
+  if (!ok_ || reader_.empty()) return false;
+  std::uint64_t offset = 0;
+  std::uint64_t duration = 0;
+  posting = Posting{};
+  bool read = reader_.ReadFixed64BE(posting.trace_lo) && reader_.ReadVarint64(posting.trace_hi) &&
+              reader_.ReadVarint64(offset) && reader_.ReadVarint64(duration) &&
+              reader_.ReadByte(posting.flags);
+  if (read && CarriesServiceHash(type_)) {
+    std::uint32_t hash = 0;
+    read = reader_.ReadFixed32BE(hash);
+    posting.service_hash = hash;
+  }
+  if (read && type_ == PostingType::kTagKey) read = reader_.ReadLengthPrefixed(posting.value);
+  // A minute spans 60e6 microseconds; anything larger means the value is damaged.
+  if (!read || offset >= 60'000'000 || duration > static_cast<std::uint64_t>(INT64_MAX)) {
+    ok_ = false;
+    return false;
+  }
+  posting.timestamp_us = base_us_ + static_cast<std::int64_t>(offset);
+  posting.duration_us = static_cast<std::int64_t>(duration);
+  return true;
+}
+
+}  // namespace cairn::storage::rdb

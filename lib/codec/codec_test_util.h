@@ -50,8 +50,8 @@ inline std::string Normalized(std::string_view json_v2_list) {
 inline std::filesystem::path SharedTestdata() {
   const char* source = std::getenv("CAIRN_SOURCE_DIR");
   std::filesystem::path dir =
-      std::filesystem::path(source != nullptr ? source : CAIRN_CODEC_SOURCE_DIR) / ".." /
-      "shared" / "testdata";
+      std::filesystem::path(source != nullptr ? source : CAIRN_CODEC_SOURCE_DIR) / ".." / "shared" /
+      "testdata";
   std::error_code error;
   if (!std::filesystem::is_directory(dir, error)) return {};
   return dir;

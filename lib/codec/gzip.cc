@@ -48,8 +48,8 @@ Result<std::string> Gunzip(std::string_view compressed, std::size_t max_output) 
     // Grow the output geometrically up to the limit; once there, inflate into a one-byte probe:
     // any byte it receives is over the limit.
     if (produced == out.size() && out.size() < max_output) {
-      std::size_t next = out.empty() ? std::max<std::size_t>(compressed.size() * 4, 4096)
-                                     : out.size() * 2;
+      std::size_t next =
+          out.empty() ? std::max<std::size_t>(compressed.size() * 4, 4096) : out.size() * 2;
       out.resize(std::min(next, max_output));
     }
     bool probing = produced == out.size();

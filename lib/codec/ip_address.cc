@@ -1,7 +1,10 @@
 // Follows zipkin2.Endpoint (detectFamily, textToNumericFormatV6 from Guava, isValidIpV4Address
 // from netty, writeIpV6, parseEmbeddedIPv4) including its quirks, so stored endpoints compare
-// equal to what a Zipkin server would store:
-// - IPv4 text is kept verbatim once validated (leading zeros allowed, as netty allows them);
+// equal to what a Zipkin server would store, with one deliberate difference:
+// - IPv4 text is written in canonical dotted-decimal form. Zipkin validates IPv4 text (leading
+//   zeros allowed, as netty allows them) but keeps it verbatim, so "52.0.0.05" sent as JSON comes
+//   back as "52.0.0.05" yet as "52.0.0.5" after a proto3 or Thrift round trip (those carry
+//   bytes). cairn always stores the canonical text, so every format agrees;
 // - a hextet may have any number of leading zeros;
 // - writeIpV6 compresses the first longest zero run, even a single zero group, and only falls
 //   back to a trailing run when no earlier run exists;
@@ -229,9 +232,7 @@ bool IsEmbeddedIpv4(const std::uint8_t ipv6[16]) {
 
 }  // namespace
 
-bool IsValidIpv4Text(std::string_view text) {
-  return DetectFamily(text) == TextFamily::kIpv4;
-}
+bool IsValidIpv4Text(std::string_view text) { return DetectFamily(text) == TextFamily::kIpv4; }
 
 void IpText::SetText(Family family, std::string_view text) {
   std::memcpy(buffer_, text.data(), text.size());
@@ -280,18 +281,37 @@ bool IsPlainIpv4(std::string_view text) {
   return octets == 3 && digits != 0 && value <= 255;
 }
 
+// Octets of IPv4 text already validated by IsPlainIpv4 or IsValidIpv4Range.
+void ParseOctets(std::string_view text, std::uint8_t octets[4]) {
+  int octet = 0;
+  unsigned value = 0;
+  for (char c : text) {
+    if (c == '.') {
+      octets[octet++] = static_cast<std::uint8_t>(value);
+      value = 0;
+    } else {
+      value = value * 10 + static_cast<unsigned>(c - '0');
+    }
+  }
+  octets[octet] = static_cast<std::uint8_t>(value);
+}
+
 bool IpText::ParseText(std::string_view text) {
   if (text.empty()) return false;
+  std::uint8_t octets[4];
   if (IsPlainIpv4(text)) {
-    SetText(Family::kIpv4, text);
+    ParseOctets(text, octets);
+    SetIpv4(octets);
     return true;
   }
   switch (DetectFamily(text)) {
     case TextFamily::kIpv4:
-      SetText(Family::kIpv4, text);  // validated: at most 15 chars
+      ParseOctets(text, octets);
+      SetIpv4(octets);
       return true;
     case TextFamily::kIpv4Embedded:
-      SetText(Family::kIpv4, text.substr(text.rfind(':') + 1));
+      ParseOctets(text.substr(text.rfind(':') + 1), octets);
+      SetIpv4(octets);
       return true;
     case TextFamily::kIpv6: {
       std::uint8_t bytes[16];

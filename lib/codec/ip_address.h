@@ -1,11 +1,12 @@
 // Zipkin's endpoint IP handling (zipkin2.Endpoint.Builder.parseIp), byte for byte.
 //
-// Text: an IPv4 dotted quad is kept as written (Zipkin validates but does not reformat it, so
-// "010.1.1.1" stays); an IPv6 address with an embedded IPv4 ("::ffff:1.2.3.4", "::1.2.3.4")
-// becomes that IPv4 text; any other IPv6 is rewritten in canonical form (lower case, longest zero
-// run compressed, "::" for all zeros). Bytes (proto3, Thrift): 4 bytes are IPv4; 16 bytes are IPv6
-// unless they are IPv4-compatible or IPv4-mapped (then IPv4), with "::1" staying IPv6. Anything
-// else is not an IP and is silently ignored, as Zipkin does.
+// Text: an IPv4 dotted quad (octets of 1-3 digits, leading zeros allowed as netty allows them) is
+// rewritten canonically ("010.1.1.1" -> "10.1.1.1"; Zipkin would keep the text verbatim, which
+// makes JSON and proto3 disagree); an IPv6 address with an embedded IPv4 ("::ffff:1.2.3.4",
+// "::1.2.3.4") becomes that IPv4; any other IPv6 is rewritten in canonical form (lower case,
+// longest zero run compressed, "::" for all zeros). Bytes (proto3, Thrift): 4 bytes are IPv4; 16
+// bytes are IPv6 unless they are IPv4-compatible or IPv4-mapped (then IPv4), with "::1" staying
+// IPv6. Anything else is not an IP and is silently ignored, as Zipkin does.
 //
 // Pure functions, thread-safe, no allocation.
 #pragma once

@@ -18,7 +18,7 @@ class JsonScratch {
   // Starts iterating `body`: in place when `padded` (SIMDJSON_PADDING readable bytes follow it),
   // else from a padded copy.
   simdjson::simdjson_result<simdjson::ondemand::document> Iterate(std::string_view body,
-                                                                   bool padded);
+                                                                  bool padded);
 
   // Drops buffers above the retention limit; call when done with the document.
   void Trim();

@@ -44,8 +44,7 @@ class V1Reader {
 };
 
 template <typename Read>
-Status V1Reader::ForEachElement(simdjson::ondemand::value& value, const JsonPath& path,
-                                Read read) {
+Status V1Reader::ForEachElement(simdjson::ondemand::value& value, const JsonPath& path, Read read) {
   json_type type;
   CAIRN_RETURN_IF_ERROR(internal::TypeOf(value, type));
   if (type != json_type::array) return internal::Unexpected("BEGIN_ARRAY", type, path);

@@ -4,7 +4,9 @@
 //   build/lib/codec/json_v2_reader_benchmark --benchmark_counters_tabular=true
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
 #include <string>
+#include <vector>
 
 #include "lib/codec/json_v1_reader.h"
 #include "lib/codec/json_v2_reader.h"
@@ -17,8 +19,9 @@ namespace {
 // A realistic client span (~490 bytes): every field, 3 tags, 2 annotations.
 std::string Span(int i) {
   char id[17];
-  std::snprintf(id, sizeof(id), "%016x", 0x5b4185666d50f000 + i);
-  return std::string(R"({"traceId":"7180c278b62e8f6a216a2aea45d08fc9","parentId":"6b221d5bc9e6496c","id":")") +
+  std::snprintf(id, sizeof(id), "%016llx", 0x5b4185666d50f000ULL + static_cast<unsigned>(i));
+  return std::string(
+             R"({"traceId":"7180c278b62e8f6a216a2aea45d08fc9","parentId":"6b221d5bc9e6496c","id":")") +
          id +
          R"(","kind":"CLIENT","name":"get /api/v2/items","timestamp":1472470996199000,)"
          R"("duration":207000,"localEndpoint":{"serviceName":"frontend","ipv4":"10.1.2.3","port":8080},)"
@@ -89,12 +92,13 @@ void BM_JsonV1Decode(benchmark::State& state) {
   std::string body = "[";
   for (int i = 0; i < spans; ++i) {
     if (i != 0) body += ',';
-    body += R"({"traceId":"7180c278b62e8f6a","id":")" + std::to_string(1000 + i) +
-            R"(","name":"get","timestamp":1472470996199000,"duration":207000,"annotations":[)"
-            R"({"timestamp":1472470996199000,"value":"cs","endpoint":{"serviceName":"frontend","ipv4":"127.0.0.1"}},)"
-            R"({"timestamp":1472470996406000,"value":"cr","endpoint":{"serviceName":"frontend","ipv4":"127.0.0.1"}}],)"
-            R"("binaryAnnotations":[{"key":"http.path","value":"/api","endpoint":{"serviceName":"frontend","ipv4":"127.0.0.1"}},)"
-            R"({"key":"sa","value":true,"endpoint":{"serviceName":"backend","ipv4":"192.168.99.101","port":9000}}]})";
+    body +=
+        R"({"traceId":"7180c278b62e8f6a","id":")" + std::to_string(1000 + i) +
+        R"(","name":"get","timestamp":1472470996199000,"duration":207000,"annotations":[)"
+        R"({"timestamp":1472470996199000,"value":"cs","endpoint":{"serviceName":"frontend","ipv4":"127.0.0.1"}},)"
+        R"({"timestamp":1472470996406000,"value":"cr","endpoint":{"serviceName":"frontend","ipv4":"127.0.0.1"}}],)"
+        R"("binaryAnnotations":[{"key":"http.path","value":"/api","endpoint":{"serviceName":"frontend","ipv4":"127.0.0.1"}},)"
+        R"({"key":"sa","value":true,"endpoint":{"serviceName":"backend","ipv4":"192.168.99.101","port":9000}}]})";
   }
   body += ']';
   for (auto _ : state) {

@@ -23,9 +23,7 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
-std::string Quote(std::string_view text) {
-  return std::string(text.substr(0, kMaxQuotedBytes));
-}
+std::string Quote(std::string_view text) { return std::string(text.substr(0, kMaxQuotedBytes)); }
 
 // RFC 8259 number grammar (simdjson's on-demand API only checks a number when it is parsed, and
 // its parser rejects integers beyond 64 bits, which Gson accepts as text).
@@ -80,8 +78,8 @@ bool ParseJavaDouble(std::string_view text, double& out) {
     return true;
   }
   for (char c : body) {
-    bool allowed = (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' ||
-                   c == '-';
+    bool allowed =
+        (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
     if (!allowed) return false;  // no hex floats, "inf", "nan" spellings or type suffixes
   }
   char* end = nullptr;

@@ -43,8 +43,8 @@ struct JsonPath {
 
   const JsonPath* parent = nullptr;
   Kind kind = Kind::kRoot;
-  std::size_t index = 0;   // kArray: the element being read
-  std::string_view name;   // kObject: the last name read
+  std::size_t index = 0;  // kArray: the element being read
+  std::string_view name;  // kObject: the last name read
   bool has_name = false;
 };
 

@@ -42,8 +42,8 @@ class Reader {
 
   Status Require(std::int64_t count) const {
     if (count > static_cast<std::int64_t>(available())) {
-      return InvalidArgument("Truncated: length " + std::to_string(count) +
-                             " > bytes available " + std::to_string(available()));
+      return InvalidArgument("Truncated: length " + std::to_string(count) + " > bytes available " +
+                             std::to_string(available()));
     }
     return Status::Ok();
   }
@@ -69,8 +69,7 @@ class Reader {
     std::uint8_t b;
     CAIRN_RETURN_IF_ERROR(ReadByte(b));
     if ((b & 0xf0) != 0) {
-      return InvalidArgument("Greater than 32-bit varint at position " +
-                             std::to_string(pos_ - 1));
+      return InvalidArgument("Greater than 32-bit varint at position " + std::to_string(pos_ - 1));
     }
     out = static_cast<std::int32_t>(result | static_cast<std::uint32_t>(b) << 28);
     return Status::Ok();

@@ -49,7 +49,8 @@ bool UnexpectedFormat(Encoding expected, std::string_view body, Encoding& receiv
     received = Encoding::kJsonV1;
     return true;
   }
-  if (expected == Encoding::kJsonV1 && (Contains(body, "Endpoint\"") || Contains(body, "\"tags\""))) {
+  if (expected == Encoding::kJsonV1 &&
+      (Contains(body, "Endpoint\"") || Contains(body, "\"tags\""))) {
     received = Encoding::kJsonV2;
     return true;
   }
@@ -130,8 +131,7 @@ Result<SpanList> DecodeCollectorMessage(std::string_view body, std::string_view 
   }
   if (body.empty() || body == "[]") return SpanList{};
   if (!DetectListEncoding(body).ok()) {
-    return InvalidArgument("Expected a " + std::string(EncodingName(encoding)) +
-                           " encoded list\n");
+    return InvalidArgument("Expected a " + std::string(EncodingName(encoding)) + " encoded list\n");
   }
   Encoding received;
   if (UnexpectedFormat(encoding, body, received)) {

@@ -105,8 +105,8 @@ bool MayNeedLowerCase(std::string_view text) {
   // Eight bytes at a time: a byte >= 0x80, or one in 'A'..'Z' (computed with every byte's high bit
   // set, so the subtractions never borrow across bytes).
   constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
-  constexpr std::uint64_t kA = 0x4141414141414141ULL;           // 'A'
-  constexpr std::uint64_t kAfterZ = 0x5B5B5B5B5B5B5B5BULL;      // 'Z' + 1
+  constexpr std::uint64_t kA = 0x4141414141414141ULL;       // 'A'
+  constexpr std::uint64_t kAfterZ = 0x5B5B5B5B5B5B5B5BULL;  // 'Z' + 1
   std::size_t i = 0;
   for (; i + 8 <= text.size(); i += 8) {
     std::uint64_t x;

@@ -51,8 +51,8 @@ class Reader {
 
   Status Require(std::int64_t count) const {
     if (count > static_cast<std::int64_t>(available())) {
-      return InvalidArgument("Truncated: length " + std::to_string(count) +
-                             " > bytes available " + std::to_string(available()));
+      return InvalidArgument("Truncated: length " + std::to_string(count) + " > bytes available " +
+                             std::to_string(available()));
     }
     return Status::Ok();
   }
@@ -190,8 +190,8 @@ Status Skip(Reader& reader, std::uint8_t type, int depth) {
       CAIRN_RETURN_IF_ERROR(reader.ReadByte(value_type));
       CAIRN_RETURN_IF_ERROR(reader.ReadInt(length));
       if (FixedSize(key_type) >= 0 && FixedSize(value_type) >= 0) {
-        std::uint64_t entry = static_cast<std::uint64_t>(FixedSize(key_type) +
-                                                         FixedSize(value_type));
+        std::uint64_t entry =
+            static_cast<std::uint64_t>(FixedSize(key_type) + FixedSize(value_type));
         if (length > 0) reader.SkipClamped(entry * static_cast<std::uint64_t>(length));
         return Status::Ok();
       }
@@ -420,8 +420,8 @@ Result<SpanList> ReadThriftList(std::string_view body, const DecodeOptions& opti
   if (status.code() == StatusCode::kResourceExhausted) return status;
   // ThriftCodec.exceptionReading: IllegalStateException (skip depth) and underflow are
   // "Malformed"; our other Malformed details are marked with kFailedPrecondition above.
-  std::string cause = status.code() == StatusCode::kFailedPrecondition ? "Malformed"
-                                                                       : status.message();
+  std::string cause =
+      status.code() == StatusCode::kFailedPrecondition ? "Malformed" : status.message();
   return InvalidArgument(cause + " reading List<Span> from TBinary");
 }
 

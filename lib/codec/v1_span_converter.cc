@@ -332,8 +332,6 @@ class Converter {
 
 }  // namespace
 
-Status ConvertV1Span(const V1Span& source, SpanList& out) {
-  return Converter(source).Convert(out);
-}
+Status ConvertV1Span(const V1Span& source, SpanList& out) { return Converter(source).Convert(out); }
 
 }  // namespace cairn::codec::internal

@@ -41,7 +41,8 @@ INSTANTIATE_TEST_SUITE_P(
         TraceIdCase{std::string(33, 'a'), "", "traceId.length > 32"},
         TraceIdCase{"0", "", "traceId is all zeros"},
         TraceIdCase{std::string(32, '0'), "", "traceId is all zeros"},
-        TraceIdCase{"48485A3953BB6124", "", "48485A3953BB6124 should be lower-hex encoded with no prefix"},
+        TraceIdCase{"48485A3953BB6124", "",
+                    "48485A3953BB6124 should be lower-hex encoded with no prefix"},
         TraceIdCase{"0x1234", "", "0x1234 should be lower-hex encoded with no prefix"},
         TraceIdCase{"-1", "", "-1 should be lower-hex encoded with no prefix"}));
 

@@ -39,15 +39,18 @@ std::int64_t TraceTimestampOf(std::span<const trace::SpanRecord* const> spans) {
   return timestamp.value();
 }
 
-bool InTimeWindow(std::int64_t trace_timestamp_us, std::int64_t end_ts_ms,
-                  std::int64_t lookback_ms) {
-  if (trace_timestamp_us <= 0) return false;
-  // end_ts_ms - lookback_ms cannot overflow for the positive values requests carry; clamp the
-  // begin for anything else rather than trusting the caller.
-  std::int64_t begin_ms =
-      (lookback_ms > 0 && end_ts_ms < kMin + lookback_ms) ? kMin : end_ts_ms - lookback_ms;
-  return trace_timestamp_us >= MillisToMicros(begin_ms) &&
-         trace_timestamp_us <= MillisToMicros(end_ts_ms);
+TimeWindow WindowOf(std::int64_t end_ts_ms, std::int64_t lookback_ms) {
+  // end_ts_ms - lookback_ms cannot overflow for the positive values requests carry; saturate
+  // for anything else rather than trusting the caller.
+  std::int64_t begin_ms;
+  if (lookback_ms > 0 && end_ts_ms < kMin + lookback_ms) {
+    begin_ms = kMin;
+  } else if (lookback_ms < 0 && end_ts_ms > kMax + lookback_ms) {
+    begin_ms = kMax;
+  } else {
+    begin_ms = end_ts_ms - lookback_ms;
+  }
+  return {MillisToMicros(begin_ms), MillisToMicros(end_ts_ms)};
 }
 
 bool NeedsSpanFields(const QueryRequest& request) {

@@ -43,10 +43,23 @@ class TraceTimestamp {
 
 std::int64_t TraceTimestampOf(std::span<const trace::SpanRecord* const> spans);
 
-// Whether a trace timestamp lies in the request's window: [(end - lookback) * 1000, end * 1000]
-// microseconds, computed without overflow for any end_ts_ms and lookback_ms. 0 never matches.
-bool InTimeWindow(std::int64_t trace_timestamp_us, std::int64_t end_ts_ms,
-                  std::int64_t lookback_ms);
+// A query's window in microseconds: [(end - lookback) * 1000, end * 1000], both inclusive,
+// computed without overflow (saturating) for any end_ts_ms and lookback_ms.
+struct TimeWindow {
+  std::int64_t begin_us = 0;
+  std::int64_t end_us = 0;
+
+  // A trace timestamp of 0 (no span has one) is never in a window.
+  bool Contains(std::int64_t timestamp_us) const {
+    return timestamp_us > 0 && timestamp_us >= begin_us && timestamp_us <= end_us;
+  }
+};
+TimeWindow WindowOf(std::int64_t end_ts_ms, std::int64_t lookback_ms);
+
+inline bool InTimeWindow(std::int64_t trace_timestamp_us, std::int64_t end_ts_ms,
+                         std::int64_t lookback_ms) {
+  return WindowOf(end_ts_ms, lookback_ms).Contains(trace_timestamp_us);
+}
 
 // Whether the request constrains span fields beyond service_name (remote service, span name,
 // annotationQuery, duration). When false, a store that knows each trace's timestamp and local

@@ -16,6 +16,8 @@
 #include <cstring>
 #include <random>
 
+#include "lib/trace/id_generator_internal.h"
+
 namespace cairn::trace {
 namespace {
 
@@ -112,20 +114,43 @@ inline std::uint64_t Step(XoshiroState& rng) {
   return id;
 }
 
+// This thread's generator, seeded for the current process.
+inline XoshiroState& ThreadState() {
+  XoshiroState& rng = t_rng;
+  const std::uint64_t generation = g_fork_generation.load(std::memory_order_relaxed);
+  if (rng.generation != generation) [[unlikely]] {
+    Seed(rng, generation);
+  }
+  return rng;
+}
+
+inline std::uint64_t NextNonZeroId(XoshiroState& rng) {
+  const std::uint64_t id = Step(rng);
+  return id != 0 ? id : NextNonZero(rng);
+}
+
 class XoshiroIdGenerator final : public IdGenerator {
  public:
-  std::uint64_t NextId() override {
-    XoshiroState& rng = t_rng;
-    std::uint64_t generation = g_fork_generation.load(std::memory_order_relaxed);
-    if (rng.generation != generation) [[unlikely]] {
-      Seed(rng, generation);
-    }
-    const std::uint64_t id = Step(rng);
-    return id != 0 ? id : NextNonZero(rng);
-  }
+  std::uint64_t NextId() override { return NextNonZeroId(ThreadState()); }
 };
 
+XoshiroIdGenerator g_default_id_generator;
+
 }  // namespace
+
+namespace internal {
+
+IdGenerator* const kDefaultIdGenerator = &g_default_id_generator;
+
+TraceId NextDefaultTraceId(bool bits128) {
+  XoshiroState& rng = ThreadState();
+  TraceId id;
+  id.low = NextNonZeroId(rng);
+  if (bits128) id.high = NextNonZeroId(rng);
+  return id;
+}
+
+}  // namespace internal
 
 void WriteHex64(std::uint64_t value, char* out) {
   for (int i = 15; i >= 0; --i) {
@@ -177,9 +202,6 @@ std::optional<TraceId> TraceId::FromHex(std::string_view hex) {
   return id;
 }
 
-IdGenerator& DefaultIdGenerator() {
-  static XoshiroIdGenerator generator;
-  return generator;
-}
+IdGenerator& DefaultIdGenerator() { return g_default_id_generator; }
 
 }  // namespace cairn::trace

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "lib/trace/rate_limiting_sampler.h"
+#include "lib/trace/sampling_internal.h"
 
 namespace cairn::trace {
 namespace {
@@ -125,16 +126,7 @@ Result<std::shared_ptr<Sampler>> RateLimitingSampler(int traces_per_second) {
 
 bool ParentBasedDecision(Sampler& root, SamplingDecision parent, bool debug,
                          const TraceId& trace_id) {
-  if (debug) return true;
-  switch (parent) {
-    case SamplingDecision::kAccept:
-      return true;
-    case SamplingDecision::kDeny:
-      return false;
-    case SamplingDecision::kDefer:
-      break;
-  }
-  return root.IsSampled(trace_id);
+  return internal::ParentBased(root, parent, debug, trace_id);
 }
 
 }  // namespace cairn::trace

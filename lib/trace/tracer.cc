@@ -14,13 +14,33 @@
 #include <mutex>
 
 #include "cairn/trace/current_span.h"
+#include "lib/trace/id_generator_internal.h"
 #include "lib/trace/ip_text.h"
+#include "lib/trace/sampling_internal.h"
 
 namespace cairn::trace {
 namespace {
 
 SamplingDecision ToDecision(bool sampled) {
   return sampled ? SamplingDecision::kAccept : SamplingDecision::kDeny;
+}
+
+// The record of a new sampled span, without its start time. Out of line: unsampled spans never
+// come here.
+[[gnu::noinline]] SpanRecordPtr NewRecord(std::string_view name, SpanKind kind,
+                                          const TraceContext& context,
+                                          const EndpointView& local_endpoint) {
+  // Default-initialised on purpose: value-initialisation would zero the whole inline arena.
+  SpanRecordPtr record(new SpanRecord);
+  record->trace_id = context.trace_id;
+  record->parent_id = context.parent_id;
+  record->id = context.span_id;
+  record->kind = kind;
+  record->debug = context.debug;
+  record->shared = context.shared;
+  record->SetName(name);
+  record->SetLocalEndpoint(local_endpoint);
+  return record;
 }
 
 std::string AsciiLower(std::string_view text) {
@@ -37,9 +57,13 @@ Status CanonicalizeLocalIp(std::string& address, internal::IpFamily family,
   if (address.empty()) return Status::Ok();
   internal::CanonicalIp canonical = internal::CanonicalizeIp(address);
   if (canonical.family != family) {
-    return InvalidArgument(std::string(field) + " is not a valid " +
-                           (family == internal::IpFamily::kV4 ? "IPv4" : "IPv6") + " address: \"" +
-                           address + "\"");
+    std::string message = std::string(field) + " is not a valid " +
+                          (family == internal::IpFamily::kV4 ? "IPv4" : "IPv6") + " address: \"" +
+                          address + "\"";
+    if (canonical.family == internal::IpFamily::kV4) {
+      message += " (an IPv4-mapped address; set local_ipv4 instead)";
+    }
+    return InvalidArgument(std::move(message));
   }
   address.assign(canonical.view());
   return Status::Ok();
@@ -77,14 +101,18 @@ Tracer::Tracer(TracerOptions options)
 Tracer::~Tracer() = default;
 
 TraceContext Tracer::NewRootContext(SamplingDecision sampled, bool debug) {
-  IdGenerator& ids = *options_.id_generator;
   TraceContext context;
-  context.trace_id.low = ids.NextId();
-  if (options_.trace_id_128bit) context.trace_id.high = ids.NextId();
+  IdGenerator* ids = options_.id_generator;
+  if (ids == internal::kDefaultIdGenerator) {
+    context.trace_id = internal::NextDefaultTraceId(options_.trace_id_128bit);
+  } else {
+    context.trace_id.low = ids->NextId();
+    if (options_.trace_id_128bit) context.trace_id.high = ids->NextId();
+  }
   context.span_id = context.trace_id.low;
   context.debug = debug;
   context.sampled =
-      ToDecision(ParentBasedDecision(*options_.sampler, sampled, debug, context.trace_id));
+      ToDecision(internal::ParentBased(*options_.sampler, sampled, debug, context.trace_id));
   return context;
 }
 
@@ -104,7 +132,7 @@ Span Tracer::StartSpan(std::string_view name, const SpanOptions& options) {
     context.parent_id = parent->span_id;
     context.debug = parent->debug;
     context.sampled = ToDecision(
-        ParentBasedDecision(*options_.sampler, parent->sampled, parent->debug, parent->trace_id));
+        internal::ParentBased(*options_.sampler, parent->sampled, parent->debug, parent->trace_id));
   }
   return NewSpan(name, options.kind, context, options.start_timestamp_us);
 }
@@ -119,8 +147,8 @@ Span Tracer::StartSpanFromExtracted(std::string_view name, SpanKind kind,
         context.trace_id = incoming.trace_id;
         context.debug = incoming.debug;
         // A deferred upstream decision is made here, once, for the rest of the trace.
-        context.sampled = ToDecision(ParentBasedDecision(*options_.sampler, incoming.sampled,
-                                                         incoming.debug, incoming.trace_id));
+        context.sampled = ToDecision(internal::ParentBased(*options_.sampler, incoming.sampled,
+                                                           incoming.debug, incoming.trace_id));
         if (kind == SpanKind::kServer && options_.supports_join) {
           // Join: the server half of the client's span (same id, same parent, shared: true).
           context.span_id = incoming.span_id;
@@ -146,31 +174,22 @@ Span Tracer::StartSpanFromExtracted(std::string_view name, SpanKind kind,
 
 Span Tracer::NewSpan(std::string_view name, SpanKind kind, const TraceContext& context,
                      std::int64_t start_timestamp_us) {
-  // Filled in place (NRVO, no call into span.cc): the unsampled path stays a few stores.
+  // Filled in place (NRVO, no call into span.cc): the unsampled path is a few stores.
   Span span;
   span.tracer_ = this;
   span.context_ = context;
   if (!context.IsSampled()) return span;
 
-  // Default-initialised on purpose: value-initialisation would zero the whole inline arena.
-  SpanRecordPtr record(new SpanRecord);
-  record->trace_id = context.trace_id;
-  record->parent_id = context.parent_id;
-  record->id = context.span_id;
-  record->kind = kind;
-  record->debug = context.debug;
-  record->shared = context.shared;
-  record->SetName(name);
-  record->SetLocalEndpoint(EndpointView{service_name_lower_, options_.local_ipv4,
+  span.record_ = NewRecord(name, kind, context,
+                           EndpointView{service_name_lower_, options_.local_ipv4,
                                         options_.local_ipv6, options_.local_port});
   if (start_timestamp_us != 0) {
-    record->timestamp_us = start_timestamp_us;
+    span.record_->timestamp_us = start_timestamp_us;
   } else {
     const ClockReading now = options_.clock->Read();
-    record->timestamp_us = now.epoch_micros;
+    span.record_->timestamp_us = now.epoch_micros;
     span.start_monotonic_ns_ = now.monotonic_nanos;
   }
-  span.record_ = std::move(record);
   return span;
 }
 

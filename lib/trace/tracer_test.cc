@@ -38,6 +38,24 @@ TEST(TracerCreateTest, LocalAddressesAreValidatedAndNamed) {
   }
 }
 
+TEST(TracerCreateTest, MappedIPv4InTheIPv6FieldSaysWhereItBelongs) {
+  TracerOptions options;
+  options.service_name = "svc";
+  options.local_ipv6 = "::ffff:10.0.0.1";
+  auto tracer = Tracer::Create(std::move(options));
+  ASSERT_FALSE(tracer.ok());
+  EXPECT_EQ(tracer.status().message(),
+            "local_ipv6 is not a valid IPv6 address: \"::ffff:10.0.0.1\" (an IPv4-mapped "
+            "address; set local_ipv4 instead)");
+
+  TracerOptions mapped_v4;
+  mapped_v4.service_name = "svc";
+  mapped_v4.local_ipv4 = "::ffff:10.0.0.1";  // accepted as the IPv4 address it is
+  auto accepted = Tracer::Create(std::move(mapped_v4));
+  ASSERT_TRUE(accepted.ok());
+  EXPECT_EQ((*accepted)->options().local_ipv4, "10.0.0.1");
+}
+
 TEST(TracerCreateTest, DefaultsAreFilledIn) {
   TracerOptions options;
   options.service_name = "svc";
@@ -54,6 +72,24 @@ TEST(TracerCreateTest, DefaultsAreFilledIn) {
   EXPECT_TRUE(span.IsRecording());
   EXPECT_TRUE(span.context().trace_id.Is128Bit());
   span.Finish();
+}
+
+TEST(TracerCreateTest, DefaultIdGeneratorHonoursTraceIdWidth) {
+  for (bool bits128 : {false, true}) {
+    TracerOptions options;
+    options.service_name = "svc";
+    options.trace_id_128bit = bits128;
+    auto tracer = std::move(Tracer::Create(std::move(options))).value();
+    Span a = tracer->StartSpan("a");
+    Span b = tracer->StartSpan("b", {.new_root = true});
+    EXPECT_EQ(a.context().trace_id.Is128Bit(), bits128);
+    EXPECT_NE(a.context().trace_id, b.context().trace_id);
+    EXPECT_NE(a.context().trace_id.low, 0u);
+    EXPECT_EQ(a.context().span_id, a.context().trace_id.low);
+    if (bits128) {
+      EXPECT_NE(a.context().trace_id.high, a.context().trace_id.low);
+    }
+  }
 }
 
 class TracerTest : public testing::TracerFixture {};

@@ -122,7 +122,7 @@ class HttpSender::Impl {
     bool retry = false;
     Status status = Attempt(retry);
     if (retry) {
-      // The collector had closed the idle connection; the request never reached it.
+      // The collector had closed the idle connection, so it did not process the request.
       bool unused = false;
       status = Attempt(unused);
     }

@@ -14,10 +14,11 @@
 //     return res;
 //   }
 //
-// Coroutine handlers: the Scope lives in the current trace::ContextSlot. Run the coroutine with
-// lib/trace_asio's context-carrying executor so that each task has its own slot across co_await
-// (otherwise, with several coroutines on one thread, pass guard.context() explicitly as parent and
-// construct the guard with `scope = false`).
+// Coroutine handlers: the Scope lives in the current trace::ContextSlot. Spawn each session with
+// trace_asio::co_spawn_with_context (lib/trace_asio/asio_context.h) so that every task has its own
+// slot across co_await; with plain asio::co_spawn, coroutines interleaving on one thread would see
+// each other's server spans as current. Without it, construct the guard with `scope = false` and
+// pass guard.context() explicitly as the parent of child spans.
 //
 // Contract: one guard per request, used on one task at a time; the tracer must outlive it.
 // Finish is idempotent (the first call wins). A guard destroyed without Finish (the handler threw,

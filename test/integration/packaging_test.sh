@@ -42,6 +42,14 @@ trap 'rm -rf "$tmp"' EXIT
 prefix=$tmp/prefix
 failures=0
 
+timings=""
+step_start=$SECONDS
+# Appends "<name> <seconds>s" for the part that just ended to the summary line.
+lap() {
+  timings+=" $1 $((SECONDS - step_start))s"
+  step_start=$SECONDS
+}
+
 fail() {
   echo "packaging_test: FAILED: $*" >&2
   failures=$((failures + 1))
@@ -89,14 +97,25 @@ for f in "$prefix"/lib/cmake/cairn/*.cmake "$prefix/lib/pkgconfig/cairn.pc"; do
   fi
 done
 
+lap install
 # --- 2. public headers stand alone -------------------------------------------------------------
-# shellcheck disable=SC2086  # $flags is a list of compiler flags
+# Each header is compiled as the only include of a file (twice, for the include guard), two or
+# more at a time.
+jobs=$(nproc 2>/dev/null || echo 2)
+[ "$jobs" -ge 2 ] || jobs=2
 for header in "$prefix"/include/cairn/trace/*.h; do
   name=${header##*/}
   printf '#include <cairn/trace/%s>\n#include <cairn/trace/%s>\n' "$name" "$name" \
     >"$tmp/header_$name.cc"
-  if ! "$cxx" -std=c++20 $flags -Wall -Wextra -Wpedantic -Werror -fsyntax-only \
-      -I"$prefix/include" "$tmp/header_$name.cc" >"$tmp/header_$name.log" 2>&1; then
+  # shellcheck disable=SC2086  # $flags is a list of compiler flags
+  ("$cxx" -std=c++20 $flags -Wall -Wextra -Wpedantic -Werror -fsyntax-only -I"$prefix/include" \
+    "$tmp/header_$name.cc" >"$tmp/header_$name.log" 2>&1 || touch "$tmp/header_$name.failed") &
+  if [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; then wait -n || true; fi
+done
+wait
+for header in "$prefix"/include/cairn/trace/*.h; do
+  name=${header##*/}
+  if [ -e "$tmp/header_$name.failed" ]; then
     fail "cairn/trace/$name does not compile on its own against the install prefix"
     cat "$tmp/header_$name.log" >&2
   fi
@@ -105,6 +124,7 @@ if grep -hE '^#include "' "$prefix"/include/cairn/trace/*.h | grep -v '"cairn/tr
   fail "a public header includes a non-public header (listed above)"
 fi
 
+lap headers
 # --- 3. find_package(cairn) consumer, built outside the source tree -----------------------------
 cmake_args=(-S "$consumer_dir" -B "$tmp/cmake-consumer"
   -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_PREFIX_PATH="$prefix"
@@ -119,6 +139,7 @@ found=$(sed -n 's/^cairn_DIR:PATH=//p' "$tmp/cmake-consumer/CMakeCache.txt")
 run_step cmake-build cmake --build "$tmp/cmake-consumer"
 run_step cmake-run "$tmp/cmake-consumer/cairn_consumer"
 
+lap find_package
 # --- 4. pkg-config consumer ----------------------------------------------------------------------
 if [ -z "$pkg_config" ]; then
   fail "pkg-config not found (scripts/install-deps installs it)"
@@ -136,8 +157,9 @@ else
   run_step pkg-config-run "$tmp/pkg-config-consumer"
 fi
 
+lap pkg-config
 if [ "$failures" -ne 0 ]; then
   echo "packaging_test: $failures check(s) failed" >&2
   exit 1
 fi
-echo "packaging_test: OK in $((SECONDS - start)) s (install, headers, find_package, pkg-config)"
+echo "packaging_test: OK in $((SECONDS - start))s:$timings"

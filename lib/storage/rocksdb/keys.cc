@@ -129,31 +129,57 @@ std::string DirtyKey(std::uint64_t seq) {
   return key;
 }
 
-std::string LinkHourKey(std::int64_t hour) {
+std::int64_t LinkLevelMicros(LinkLevel level) {
+  switch (level) {
+    case LinkLevel::kHour:
+      return 3'600'000'000;
+    case LinkLevel::kMinute:
+      return 60'000'000;
+    case LinkLevel::kSecond:
+      break;
+  }
+  return 1'000'000;
+}
+
+std::string LinkCounterSeekKey(LinkLevel level, std::int64_t index) {
   std::string key;
-  PutFixed64BE(key, static_cast<std::uint64_t>(hour < 0 ? 0 : hour));
+  key.reserve(9);
+  key.push_back(static_cast<char>(level));
+  PutFixed64BE(key, static_cast<std::uint64_t>(index < 0 ? 0 : index));
   return key;
 }
 
-std::string LinkKey(std::int64_t hour, std::string_view parent, std::string_view child) {
-  std::string key = LinkHourKey(hour);
-  key.reserve(12 + parent.size() + child.size());
+std::string LinkCounterKey(LinkLevel level, std::int64_t index, std::string_view parent,
+                           std::string_view child) {
+  std::string key = LinkCounterSeekKey(level, index);
+  key.reserve(13 + parent.size() + child.size());
   PutFixed32BE(key, static_cast<std::uint32_t>(parent.size()));
   key.append(parent);
   key.append(child);
   return key;
 }
 
-std::optional<LinkKeyParts> ParseLinkKey(std::string_view key) {
-  if (key.size() < 12) return std::nullopt;
-  const std::uint64_t hour = DecodeFixed64BE(key.data());
-  const std::uint32_t parent_size = DecodeFixed32BE(key.data() + 8);
-  if (hour > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) ||
-      parent_size > key.size() - 12) {
-    return std::nullopt;
-  }
-  return LinkKeyParts{static_cast<std::int64_t>(hour), key.substr(12, parent_size),
-                      key.substr(12 + parent_size)};
+std::optional<LinkCounterKeyParts> ParseLinkCounterKey(std::string_view key) {
+  if (key.size() < 13) return std::nullopt;
+  const std::uint32_t parent_size = DecodeFixed32BE(key.data() + 9);
+  if (parent_size > key.size() - 13) return std::nullopt;
+  return LinkCounterKeyParts{key.substr(13, parent_size), key.substr(13 + parent_size)};
+}
+
+std::string TraceLinksSeekKey(std::int64_t timestamp_us) {
+  std::string key;
+  key.reserve(25);
+  key.push_back(kTraceLinksTag);
+  PutFixed64BE(key, static_cast<std::uint64_t>(timestamp_us < 0 ? 0 : timestamp_us));
+  return key;
+}
+
+std::string TraceLinksKey(std::int64_t timestamp_us, std::uint64_t trace_lo,
+                          std::uint64_t trace_hi) {
+  std::string key = TraceLinksSeekKey(timestamp_us);
+  PutFixed64BE(key, trace_lo);
+  PutFixed64BE(key, trace_hi);
+  return key;
 }
 
 std::string BucketFamilyName(BucketFamily family, std::int64_t start_s, std::int64_t length_s) {

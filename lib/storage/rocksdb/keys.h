@@ -5,7 +5,9 @@
 //   default              'm' + name                          -> store metadata (format, generation)
 //                        'q' + seq(8)                        -> lower trace ids written by batch seq
 //                                                               whose links are not yet aggregated
-//   deps                 hour(8) + u32 len + parent + child  -> link counters (merge operator)
+//   deps                 level + index(8) + u32 len + parent + child -> link counters (merge
+//                                                               operator), see LinkLevel
+//                        'e' + timestamp(8) + lo(8) + hi(8)  -> one trace's links
 //   spans.<start>.<len>  lo(8) + hi(8) + seq(8)              -> the spans of one trace written by
 //                                                               one Accept call (span_group.h)
 //   index.<start>.<len>  type + u16 len + term + ~minute(4) + seq(8) -> postings (postings.h)
@@ -81,18 +83,26 @@ std::string MetaKey(std::string_view name);
 std::string DirtyKey(std::uint64_t seq);
 inline constexpr char kDirtyTag = 'q';
 
-// Deps column family.
-std::string LinkKey(std::int64_t hour, std::string_view parent, std::string_view child);
-std::string LinkHourKey(std::int64_t hour);
-struct LinkKeyParts {
-  std::int64_t hour = 0;
+// Deps column family. Link counters at three resolutions (level 'h' hour, 'm' minute, 's'
+// second; index = trace timestamp / resolution), and each trace's exact links by timestamp, so
+// any window sums whole hours, then minutes and seconds at its edges, then single traces for
+// the sub-second rest.
+enum class LinkLevel : char { kHour = 'h', kMinute = 'm', kSecond = 's' };
+inline constexpr char kTraceLinksTag = 'e';
+std::int64_t LinkLevelMicros(LinkLevel level);
+std::string LinkCounterKey(LinkLevel level, std::int64_t index, std::string_view parent,
+                           std::string_view child);
+// Where counters of `index` start at `level`.
+std::string LinkCounterSeekKey(LinkLevel level, std::int64_t index);
+struct LinkCounterKeyParts {
   std::string_view parent;
   std::string_view child;
 };
-std::optional<LinkKeyParts> ParseLinkKey(std::string_view key);
-inline std::int64_t HourOf(std::int64_t timestamp_us) {
-  return timestamp_us <= 0 ? 0 : timestamp_us / 3'600'000'000;
-}
+std::optional<LinkCounterKeyParts> ParseLinkCounterKey(std::string_view key);
+// 'e' + timestamp(8) + lo(8) + hi(8); TraceLinksSeekKey(ts) is where timestamp `ts` starts.
+std::string TraceLinksKey(std::int64_t timestamp_us, std::uint64_t trace_lo,
+                          std::uint64_t trace_hi);
+std::string TraceLinksSeekKey(std::int64_t timestamp_us);
 
 // Bucket column family names.
 enum class BucketFamily { kSpans, kIndex };

@@ -1,7 +1,5 @@
 #include "lib/storage/rocksdb/span_group.h"
 
-#include <algorithm>
-
 #include "lib/model/json_v2_writer.h"
 #include "lib/storage/rocksdb/coding.h"
 
@@ -38,13 +36,6 @@ bool DecodeSpanGroup(std::string_view value, std::vector<StoredSpan>& out) {
     out.push_back(span);
   }
   return true;
-}
-
-void SortStoredSpans(std::vector<StoredSpan>& spans) {
-  std::stable_sort(spans.begin(), spans.end(), [](const StoredSpan& a, const StoredSpan& b) {
-    if (a.timestamp_us != b.timestamp_us) return a.timestamp_us < b.timestamp_us;
-    return a.id < b.id;
-  });
 }
 
 }  // namespace cairn::storage::rdb

@@ -32,7 +32,4 @@ void AppendToSpanGroup(const trace::SpanRecord& span, std::string& value);
 // a well-formed group (corruption); `out` then holds the spans decoded before the damage.
 bool DecodeSpanGroup(std::string_view value, std::vector<StoredSpan>& out);
 
-// Orders spans as SpanStore promises: by (timestamp, id), spans without timestamp first.
-void SortStoredSpans(std::vector<StoredSpan>& spans);
-
 }  // namespace cairn::storage::rdb

@@ -113,12 +113,3 @@ std::vector<DependencyLink> SortedLinks(std::vector<DependencyLink> links) {
 }
 
 }  // namespace cairn::storage::testing
-
-namespace cairn::storage {
-
-void PrintTo(const DependencyLink& link, std::ostream* out) {
-  *out << link.parent << "->" << link.child << " calls=" << link.call_count
-       << " errors=" << link.error_count;
-}
-
-}  // namespace cairn::storage

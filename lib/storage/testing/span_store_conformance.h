@@ -80,8 +80,3 @@ std::vector<Trace> SortedTraces(std::vector<Trace> traces);
 std::vector<DependencyLink> SortedLinks(std::vector<DependencyLink> links);
 
 }  // namespace cairn::storage::testing
-
-namespace cairn::storage {
-// Printable link for test failure messages: "a->b calls=1 errors=0" (found by ADL).
-void PrintTo(const DependencyLink& link, std::ostream* out);
-}  // namespace cairn::storage

@@ -79,7 +79,8 @@ std::vector<trace::SpanRecordPtr> ThreeTierTrace(std::string_view trace_id,
                             .duration_us = 250000,
                             .local_service = "frontend",
                             .remote_service = "backend",
-                            .local_ipv4 = "172.17.0.13"}));
+                            .local_ipv4 = "172.17.0.13",
+                            .local_port = 8080}));
   spans.push_back(MakeSpan({.trace_id = trace_id,
                             .id = "2",
                             .parent_id = "1",
@@ -106,6 +107,7 @@ std::vector<trace::SpanRecordPtr> ThreeTierTrace(std::string_view trace_id,
                             .annotations = {{timestamp_us + 100100, "wr"},
                                             {timestamp_us + 149000, "ws"}},
                             .local_ipv4 = "172.17.0.14",
+                            .local_port = 9000,
                             .remote_ipv6 = "2001:db8::c001"}));
   return spans;
 }
@@ -144,3 +146,12 @@ std::vector<const trace::SpanRecord*> Pointers(const std::vector<trace::SpanReco
 }
 
 }  // namespace cairn::storage::testing
+
+namespace cairn::storage {
+
+void PrintTo(const DependencyLink& link, std::ostream* out) {
+  *out << link.parent << "->" << link.child << " calls=" << link.call_count
+       << " errors=" << link.error_count;
+}
+
+}  // namespace cairn::storage

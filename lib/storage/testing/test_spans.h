@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -44,14 +45,25 @@ struct SpanSpec {
 // Aborts the test binary on malformed ids (a bug in the test, not in the store).
 trace::SpanRecordPtr MakeSpan(const SpanSpec& spec);
 
+// A vector of move-only spans: Spans(MakeSpan({...}), MakeSpan({...})).
+template <typename... T>
+std::vector<trace::SpanRecordPtr> Spans(T&&... spans) {
+  std::vector<trace::SpanRecordPtr> out;
+  out.reserve(sizeof...(T));
+  (out.push_back(std::forward<T>(spans)), ...);
+  return out;
+}
+
 // A four-span trace of three services, root at `timestamp_us`:
 //   1 SERVER frontend "get /" (350 ms; tags environment=prod, http.method=GET, http.path=/)
 //   2 CLIENT frontend -> backend "get /api" (+50 ms, 250 ms)
 //   2 SERVER backend "get /api", shared (+60 ms, 230 ms; remote frontend; tag http.method=GET)
 //   3 CLIENT backend -> db "query" (+100 ms, 50 ms; tag error=timeout, annotations "wr", "ws";
 //     environment=prod)
-// Its links: frontend->backend (1 call) and backend->db (1 call, 1 error). Spans are returned
-// in that (timestamp) order.
+// Each service's spans share one local endpoint (frontend 172.17.0.13:8080, backend
+// 172.17.0.14:9000), as real instrumentation reports them: the linker relies on that to put span
+// 3 under backend's shared server span. Its links: frontend->backend (1 call) and backend->db
+// (1 call, 1 error). Spans are returned in that (timestamp) order.
 std::vector<trace::SpanRecordPtr> ThreeTierTrace(std::string_view trace_id,
                                                  std::int64_t timestamp_us);
 
@@ -70,3 +82,8 @@ std::vector<std::string> TraceIdTexts(const std::vector<Trace>& traces);
 std::vector<const trace::SpanRecord*> Pointers(const std::vector<trace::SpanRecordPtr>& spans);
 
 }  // namespace cairn::storage::testing
+
+namespace cairn::storage {
+// Printable link for gtest failure messages: "a->b calls=1 errors=0" (found by ADL).
+void PrintTo(const DependencyLink& link, std::ostream* out);
+}  // namespace cairn::storage

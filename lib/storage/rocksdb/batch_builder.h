@@ -1,0 +1,65 @@
+// Turns one Accept call into one RocksDB WriteBatch:
+// - per trace in the batch, one span-group key holding all its spans (span_group.h), spans
+//   that repeat an (id, shared, local service) within the batch kept once (the last);
+// - the batch's posting groups (postings.h) and the name keys this process has not yet written
+//   into the bucket, unless search is disabled;
+// - the batch's dirty-queue entry: its lower trace ids, for dependency linking.
+// So a 100-span batch costs ~100 / (spans per trace) span keys plus a few dozen index keys,
+// where one key per span per index would cost over 600.
+//
+// Not thread-safe: one builder per Accept call.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include <rocksdb/write_batch.h>
+
+#include "cairn/trace/span_record.h"
+#include "cairn/trace/status.h"
+#include "lib/storage/rocksdb/bucket_set.h"
+#include "lib/storage/span_store.h"
+
+namespace cairn::storage::rdb {
+
+class BatchBuilder {
+ public:
+  BatchBuilder(const StoreOptions& options, std::span<const trace::SpanRecord* const> spans);
+
+  // The distinct lower trace ids of the batch.
+  const std::vector<std::uint64_t>& trace_los() const { return trace_los_; }
+
+  // Fills `batch` for writing as batch `seq` into `bucket` at ingest time `now_us`. Name keys
+  // added to the batch are returned in `new_names`, to be remembered once the write succeeded.
+  void Build(std::uint64_t seq, Bucket& bucket, std::int64_t now_us,
+             rocksdb::ColumnFamilyHandle* default_family, rocksdb::WriteBatch& batch,
+             std::vector<std::string>& new_names);
+
+ private:
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+
+  void CollectNames(const trace::SpanRecord& span);
+  // Adds the name key tag + first + second (ServiceNameKey / PairNameKey layout).
+  void AddName(char tag, std::string_view first, std::string_view second);
+
+  const StoreOptions& options_;
+  std::vector<const trace::SpanRecord*> spans_;  // grouped by trace id
+  std::vector<std::uint64_t> trace_los_;
+  std::unordered_set<std::string, StringHash, std::equal_to<>> name_keys_;
+  std::string scratch_;
+};
+
+// Remembers names written into a bucket; clears the memory past this many (re-writing a name is
+// harmless, remembering unboundedly many is not).
+inline constexpr std::size_t kMaxRememberedNames = 100'000;
+
+}  // namespace cairn::storage::rdb

@@ -1,0 +1,138 @@
+#include "lib/storage/rocksdb/link_aggregator.h"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <rocksdb/write_batch.h>
+
+#include "lib/storage/dependency_linker.h"
+#include "lib/storage/query_match.h"
+#include "lib/storage/rocksdb/keys.h"
+#include "lib/storage/rocksdb/link_store.h"
+#include "lib/storage/rocksdb/trace_reader.h"
+#include "lib/storage/stored_span.h"
+
+namespace cairn::storage::rdb {
+namespace {
+
+constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+
+}  // namespace
+
+LinkAggregator::LinkAggregator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* default_family,
+                               rocksdb::ColumnFamilyHandle* deps, BucketSet* buckets,
+                               DirtyTracker* dirty, trace::Clock* clock, Options options)
+    : db_(db),
+      default_family_(default_family),
+      deps_(deps),
+      buckets_(buckets),
+      dirty_(dirty),
+      clock_(clock),
+      options_(options) {}
+
+Status LinkAggregator::Run(bool ignore_quiet_period) {
+  std::lock_guard<std::mutex> lock(run_mutex_);
+  const std::int64_t now_ns = clock_->MonotonicNanos();
+  const std::int64_t quiet_before =
+      ignore_quiet_period ? std::numeric_limits<std::int64_t>::max()
+                          : (now_ns < kMin + options_.quiet_period_ns
+                                 ? kMin
+                                 : now_ns - options_.quiet_period_ns);
+  for (;;) {
+    std::vector<DirtyTracker::Entry> chunk =
+        dirty_->TakeQuiet(quiet_before, options_.traces_per_write);
+    if (chunk.empty()) return Status::Ok();
+    Status status = LinkChunk(chunk);
+    if (!status.ok()) {
+      dirty_->Restore(chunk, clock_->MonotonicNanos());
+      return status;
+    }
+  }
+}
+
+Status LinkAggregator::LinkChunk(const std::vector<DirtyTracker::Entry>& chunk) {
+  // The lease keeps buckets from being dropped while this batch may write into them.
+  Result<BucketSet::WriteLease> lease = buckets_->LeaseForWrite(clock_->NowMicros());
+  if (!lease.ok()) return lease.status();
+  const std::vector<BucketPtr> buckets = buckets_->Live();
+  rocksdb::ManagedSnapshot snapshot(db_);
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot.snapshot();
+  TraceReader reader(db_, buckets, snapshot.snapshot());
+
+  rocksdb::WriteBatch batch;
+  LinkDeltas deltas;
+  std::vector<TraceSpan> spans;
+  std::string value;
+  for (const DirtyTracker::Entry& entry : chunk) {
+    spans.clear();
+    reader.Reset();
+    Status status = reader.Read(entry.trace_lo, std::nullopt, spans);
+    if (!status.ok()) return status;
+
+    // Group by upper half when ids are strict; one trace per lower half otherwise.
+    std::map<std::uint64_t, std::vector<std::string_view>> traces;
+    for (const TraceSpan& span : spans) {
+      traces[options_.strict_trace_id ? span.trace_hi : 0].push_back(span.span.json);
+    }
+    std::vector<TraceLinks> contribution;
+    bool corrupt = false;
+    for (const auto& [hi, json] : traces) {
+      Result<codec::SpanList> decoded = DecodeStoredSpans(json);
+      if (!decoded.ok()) {
+        corrupt = true;
+        break;
+      }
+      const std::vector<const trace::SpanRecord*> records = SpanPointers(*decoded);
+      TraceLinks links;
+      links.trace_hi = hi;
+      links.timestamp_us = TraceTimestampOf(records);
+      if (links.timestamp_us <= 0) continue;  // never in any window, as in Zipkin
+      links.links = DependencyLinker().PutTrace(records).Link();
+      if (!links.links.empty()) contribution.push_back(std::move(links));
+    }
+    if (corrupt) {
+      corrupt_traces_.fetch_add(1);
+      continue;
+    }
+
+    // The previous contribution: normally one record, in the bucket that was current then.
+    const std::string key = ContributionKey(entry.trace_lo);
+    std::vector<TraceLinks> previous;
+    std::vector<rocksdb::ColumnFamilyHandle*> holders;
+    for (const BucketPtr& bucket : buckets) {
+      rocksdb::Status got = db_->Get(read_options, bucket->index(), key, &value);
+      if (got.IsNotFound()) continue;
+      if (!got.ok()) return Unavailable("reading link contribution: " + got.ToString());
+      holders.push_back(bucket->index());
+      if (holders.size() > 1) continue;  // newest first: the first one found is current
+      std::optional<std::vector<TraceLinks>> decoded = DecodeContribution(value);
+      if (decoded) previous = std::move(*decoded);
+    }
+    if (previous == contribution && holders.size() <= 1 &&
+        (holders.empty() || holders[0] == lease->bucket->index())) {
+      continue;
+    }
+    for (const TraceLinks& trace : previous) deltas.Add(entry.trace_lo, trace, -1);
+    for (const TraceLinks& trace : contribution) deltas.Add(entry.trace_lo, trace, +1);
+    for (rocksdb::ColumnFamilyHandle* holder : holders) (void)batch.Delete(holder, key);
+    if (!contribution.empty()) {
+      (void)batch.Put(lease->bucket->index(), key, EncodeContribution(contribution));
+    }
+  }
+  deltas.WriteTo(batch, deps_);
+  // Every queue entry below the watermark is linked once this batch is written.
+  const std::uint64_t watermark = dirty_->Watermark();
+  if (watermark > queue_deleted_below_) {
+    (void)batch.DeleteRange(default_family_, DirtyKey(queue_deleted_below_), DirtyKey(watermark));
+  }
+  rocksdb::Status status = db_->Write(rocksdb::WriteOptions(), &batch);
+  if (!status.ok()) return Unavailable("writing dependency links: " + status.ToString());
+  queue_deleted_below_ = std::max(queue_deleted_below_, watermark);
+  return Status::Ok();
+}
+
+}  // namespace cairn::storage::rdb

@@ -1,0 +1,65 @@
+// Dependency links at rest: the deps column family (keys.h) and the per-trace "contribution"
+// records that let a re-linked trace replace its earlier counts instead of adding to them.
+//
+// A trace (by its full id, or by its lower 64 bits when strict_trace_id is off) contributes its
+// links at its timestamp (root span's, else earliest). LinkDeltas turns "remove old, add new"
+// into counter deltas at hour, minute and second resolution plus an exact per-trace record;
+// ReadDependencies sums a window from the coarsest pieces that fit inside it, so its cost depends
+// on the window's length in hours and the number of distinct links, not on the number of traces.
+//
+// LinkDeltas is not thread-safe; ReadDependencies is.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include "cairn/trace/status.h"
+#include "lib/storage/rocksdb/link_counter.h"
+#include "lib/storage/span_store.h"
+
+namespace cairn::storage::rdb {
+
+struct TraceLinks {
+  std::uint64_t trace_hi = 0;
+  std::int64_t timestamp_us = 0;  // > 0
+  std::vector<DependencyLink> links;
+
+  friend bool operator==(const TraceLinks&, const TraceLinks&) = default;
+};
+
+// A contribution record lists the TraceLinks of every trace sharing a lower trace id.
+std::string EncodeContribution(const std::vector<TraceLinks>& traces);
+std::optional<std::vector<TraceLinks>> DecodeContribution(std::string_view value);
+
+class LinkDeltas {
+ public:
+  // Adds (sign +1) or removes (sign -1) a trace's links.
+  void Add(std::uint64_t trace_lo, const TraceLinks& trace, int sign);
+  // Writes the accumulated changes; counters that net to zero are skipped.
+  void WriteTo(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* deps) const;
+  bool empty() const { return counters_.empty() && records_.empty(); }
+
+ private:
+  std::map<std::string, LinkCounts> counters_;
+  std::map<std::string, std::optional<std::string>> records_;  // nullopt: delete
+};
+
+// Links of traces with timestamps in [(end_ts_ms - lookback_ms) * 1000, end_ts_ms * 1000] us,
+// sorted by (parent, child); links whose calls net to zero or less are left out.
+Result<std::vector<DependencyLink>> ReadDependencies(rocksdb::DB* db,
+                                                     rocksdb::ColumnFamilyHandle* deps,
+                                                     std::int64_t end_ts_ms,
+                                                     std::int64_t lookback_ms);
+
+// Deletes every counter and record for timestamps before `cutoff_us` (retention).
+Status DeleteLinksBefore(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* deps,
+                         std::int64_t cutoff_us);
+
+}  // namespace cairn::storage::rdb

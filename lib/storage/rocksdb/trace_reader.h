@@ -1,0 +1,50 @@
+// Reads the stored spans of traces from the span families of every live bucket. A trace can
+// straddle buckets (its spans arrived on both sides of a bucket boundary), so each lookup probes
+// every bucket; the 8-byte prefix bloom filters make probes of buckets without the trace cheap.
+//
+// Thread-safe: each call uses its own iterators, at the snapshot it is given.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <rocksdb/db.h>
+
+#include "cairn/trace/status.h"
+#include "lib/storage/rocksdb/bucket_set.h"
+#include "lib/storage/rocksdb/span_group.h"
+#include "lib/storage/span_store.h"
+
+namespace cairn::storage::rdb {
+
+struct TraceSpan {
+  std::uint64_t trace_hi = 0;
+  StoredSpan span;  // views into the reader's storage
+};
+
+class TraceReader {
+ public:
+  TraceReader(rocksdb::DB* db, std::vector<BucketPtr> buckets, const rocksdb::Snapshot* snapshot)
+      : db_(db), buckets_(std::move(buckets)), snapshot_(snapshot) {}
+
+  // Appends the spans whose trace has lower half `lo` (and upper half `hi`, when given) to `out`,
+  // unsorted. Views stay valid as long as the reader lives.
+  Status Read(std::uint64_t lo, std::optional<std::uint64_t> hi, std::vector<TraceSpan>& out);
+
+  // Releases the bytes behind views handed out so far.
+  void Reset() { storage_.clear(); }
+
+  // The trace's spans as SpanStore returns them: JSON, ordered by (timestamp, id).
+  static Trace ToTrace(std::vector<TraceSpan>& spans);
+
+ private:
+  rocksdb::DB* db_;
+  std::vector<BucketPtr> buckets_;
+  const rocksdb::Snapshot* snapshot_;
+  std::deque<std::string> storage_;  // stable addresses for the views
+};
+
+}  // namespace cairn::storage::rdb

@@ -1,0 +1,314 @@
+#include "lib/storage/rocksdb/trace_search.h"
+
+#include <algorithm>
+#include <limits>
+#include <memory>
+#include <queue>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+#include "lib/storage/query_match.h"
+#include "lib/storage/rocksdb/keys.h"
+#include "lib/storage/rocksdb/postings.h"
+#include "lib/storage/rocksdb/trace_reader.h"
+#include "lib/storage/stored_span.h"
+
+namespace cairn::storage::rdb {
+namespace {
+
+constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+
+std::int64_t SaturatingAdd(std::int64_t a, std::int64_t b) {
+  if (b > 0 && a > kMax - b) return kMax;
+  if (b < 0 && a < kMin - b) return kMin;
+  return a + b;
+}
+
+std::int64_t MillisToMicros(std::int64_t ms) {
+  if (ms > kMax / 1000) return kMax;
+  if (ms < kMin / 1000) return kMin;
+  return ms * 1000;
+}
+
+// Which postings drive the search, and what a posting must satisfy to name a candidate.
+struct Driver {
+  std::vector<std::pair<PostingType, std::string>> streams;
+  bool check_service = false;  // postings carry a service hash that must equal service_hash
+  std::uint32_t service_hash = 0;
+  const std::string* tag_value = nullptr;  // kTagKey postings must carry this value
+  std::int64_t min_duration_us = 0;        // kAll / kService postings: longest span >= this
+  // A posting proves everything but the trace timestamp (then spans need not be decoded).
+  bool exact = false;
+};
+
+Driver ChooseDriver(const QueryRequest& request) {
+  Driver driver;
+  const std::string& service = request.service_name;
+  driver.check_service = !service.empty();
+  driver.service_hash = ServiceHash(service);
+  const QueryRequest::Term* tag_term = nullptr;
+  const QueryRequest::Term* bare_term = nullptr;
+  for (const QueryRequest::Term& term : request.annotation_query) {
+    const bool bare = !term.value.has_value() || term.value->empty();
+    if (bare && bare_term == nullptr) bare_term = &term;
+    if (!bare && tag_term == nullptr) tag_term = &term;
+  }
+  if (tag_term != nullptr) {
+    driver.streams.emplace_back(PostingType::kTagKey, tag_term->key);
+    driver.tag_value = &*tag_term->value;
+  } else if (bare_term != nullptr) {
+    driver.streams.emplace_back(PostingType::kTagKey, bare_term->key);
+    driver.streams.emplace_back(PostingType::kAnnotation, bare_term->key);
+  } else if (!request.span_name.empty()) {
+    driver.streams.emplace_back(PostingType::kSpanName, request.span_name);
+  } else if (!request.remote_service_name.empty()) {
+    driver.streams.emplace_back(PostingType::kRemote, request.remote_service_name);
+  } else if (!service.empty()) {
+    driver.streams.emplace_back(PostingType::kService, service);
+    driver.check_service = false;  // the term is the service
+    driver.min_duration_us = request.min_duration_us;
+    driver.exact = !NeedsSpanFields(request) && service.size() <= kMaxTermBytes;
+  } else {
+    driver.streams.emplace_back(PostingType::kAll, std::string());
+    driver.min_duration_us = request.min_duration_us;
+    driver.exact = !NeedsSpanFields(request);
+  }
+  return driver;
+}
+
+bool Accepts(const Driver& driver, PostingType type, const Posting& posting) {
+  if (driver.check_service && CarriesServiceHash(type) &&
+      posting.service_hash != driver.service_hash) {
+    return false;
+  }
+  if (driver.tag_value != nullptr && type == PostingType::kTagKey) {
+    const std::string& wanted = *driver.tag_value;
+    const bool match = (posting.flags & Posting::kTruncated) != 0
+                           ? wanted.size() > kMaxTermBytes && wanted.starts_with(posting.value)
+                           : posting.value == wanted;
+    if (!match) return false;
+  }
+  return driver.min_duration_us <= 0 || posting.duration_us >= driver.min_duration_us;
+}
+
+// One posting stream of one bucket, positioned at its current group.
+struct Cursor {
+  PostingType type;
+  std::size_t prefix_size;
+  std::string upper;  // iterate_upper_bound storage
+  rocksdb::Slice upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it;
+  std::uint32_t minute = 0;
+};
+
+struct CandidateKey {
+  std::uint64_t lo;
+  std::uint64_t hi;
+  friend bool operator==(const CandidateKey&, const CandidateKey&) = default;
+};
+struct CandidateKeyHash {
+  std::size_t operator()(const CandidateKey& key) const {
+    return std::hash<std::uint64_t>{}(key.lo * 0x9e3779b97f4a7c15ULL ^ key.hi);
+  }
+};
+
+struct Found {
+  std::int64_t timestamp_us;
+  Trace trace;
+};
+// Min-heap on timestamp: the weakest kept result on top.
+struct NewerFirst {
+  bool operator()(const Found& a, const Found& b) const { return a.timestamp_us > b.timestamp_us; }
+};
+
+class Search {
+ public:
+  Search(rocksdb::DB* db, const std::vector<BucketPtr>& buckets, const QueryRequest& request,
+         bool strict, const SearchTuning& tuning)
+      : db_(db),
+        buckets_(buckets),
+        request_(request),
+        strict_(strict),
+        tuning_(tuning),
+        snapshot_(db),
+        reader_(db, buckets, snapshot_.snapshot()) {}
+
+  Result<std::vector<Trace>> Run();
+
+ private:
+  Status OpenCursors(const Driver& driver, std::uint32_t top_minute);
+  // Fetches and verifies one candidate; adds it to the results when it matches.
+  Status Verify(const Driver& driver, const CandidateKey& key);
+  bool Full() const { return found_.size() >= static_cast<std::size_t>(request_.limit); }
+  std::int64_t WeakestFound() const { return found_.front().timestamp_us; }
+
+  rocksdb::DB* db_;
+  const std::vector<BucketPtr>& buckets_;
+  const QueryRequest& request_;
+  const bool strict_;
+  const SearchTuning& tuning_;
+  rocksdb::ManagedSnapshot snapshot_;
+  TraceReader reader_;
+  std::vector<Cursor> cursors_;
+  std::vector<Found> found_;  // heap (NewerFirst)
+  std::vector<TraceSpan> spans_;
+};
+
+Status Search::OpenCursors(const Driver& driver, std::uint32_t top_minute) {
+  for (const auto& [type, term] : driver.streams) {
+    const std::string prefix = PostingTermPrefix(type, term);
+    for (const BucketPtr& bucket : buckets_) {
+      Cursor& cursor = cursors_.emplace_back();
+      cursor.type = type;
+      cursor.prefix_size = prefix.size();
+      cursor.upper = PrefixSuccessor(prefix);
+      cursor.upper_slice = rocksdb::Slice(cursor.upper);
+      rocksdb::ReadOptions options;
+      options.snapshot = snapshot_.snapshot();
+      options.iterate_upper_bound = &cursor.upper_slice;
+      cursor.it.reset(db_->NewIterator(options, bucket->index()));
+      cursor.it->Seek(PostingSeekKey(prefix, top_minute));
+      if (!cursor.it->status().ok()) {
+        return Unavailable("searching " + bucket->index()->GetName() + ": " +
+                           cursor.it->status().ToString());
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status Search::Verify(const Driver& driver, const CandidateKey& key) {
+  spans_.clear();
+  reader_.Reset();
+  Status status = reader_.Read(key.lo, strict_ ? std::optional(key.hi) : std::nullopt, spans_);
+  if (!status.ok()) return status;
+  if (spans_.empty()) return Status::Ok();
+  TraceTimestamp timestamp;
+  for (const TraceSpan& span : spans_) timestamp.Add(span.span.timestamp_us, span.span.root);
+  if (!InTimeWindow(timestamp.value(), request_.end_ts_ms, request_.lookback_ms)) {
+    return Status::Ok();
+  }
+  if (Full() && timestamp.value() <= WeakestFound()) return Status::Ok();
+  if (!driver.exact) {
+    std::vector<std::string_view> json;
+    json.reserve(spans_.size());
+    for (const TraceSpan& span : spans_) json.push_back(span.span.json);
+    Result<codec::SpanList> decoded = DecodeStoredSpans(json);
+    if (!decoded.ok()) return decoded.status();
+    if (!TraceMatches(request_, SpanPointers(*decoded))) return Status::Ok();
+  }
+  if (Full()) {
+    std::pop_heap(found_.begin(), found_.end(), NewerFirst());
+    found_.pop_back();
+  }
+  found_.push_back({timestamp.value(), TraceReader::ToTrace(spans_)});
+  std::push_heap(found_.begin(), found_.end(), NewerFirst());
+  return Status::Ok();
+}
+
+Result<std::vector<Trace>> Search::Run() {
+  const Driver driver = ChooseDriver(request_);
+  const std::int64_t end_us = MillisToMicros(request_.end_ts_ms);
+  const std::int64_t begin_us =
+      MillisToMicros(request_.lookback_ms > 0 && request_.end_ts_ms < kMin + request_.lookback_ms
+                         ? kMin
+                         : request_.end_ts_ms - request_.lookback_ms);
+  const std::uint32_t top_minute = MinuteOf(SaturatingAdd(end_us, tuning_.late_slack_us));
+  const std::uint32_t bottom_minute = MinuteOf(SaturatingAdd(begin_us, -tuning_.skew_slack_us));
+  Status status = OpenCursors(driver, top_minute);
+  if (!status.ok()) return status;
+
+  auto later_minute = [this](std::size_t a, std::size_t b) {
+    return cursors_[a].minute < cursors_[b].minute;
+  };
+  std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later_minute)> heap(
+      later_minute);
+  auto push_if_valid = [&](std::size_t i) -> Status {
+    Cursor& cursor = cursors_[i];
+    if (!cursor.it->Valid()) {
+      if (!cursor.it->status().ok()) {
+        return Unavailable("searching postings: " + cursor.it->status().ToString());
+      }
+      return Status::Ok();
+    }
+    std::optional<std::uint32_t> minute =
+        PostingGroupMinute(cursor.it->key().ToStringView(), cursor.prefix_size);
+    if (!minute) return Internal("corrupt posting key in the search index");
+    cursor.minute = *minute;
+    heap.push(i);
+    return Status::Ok();
+  };
+  for (std::size_t i = 0; i < cursors_.size(); ++i) {
+    status = push_if_valid(i);
+    if (!status.ok()) return status;
+  }
+
+  std::unordered_set<CandidateKey, CandidateKeyHash> seen;
+  std::unordered_map<CandidateKey, std::int64_t, CandidateKeyHash> minute_candidates;
+  std::vector<std::pair<std::int64_t, CandidateKey>> ordered;
+  bool done = false;
+  while (!heap.empty() && !done) {
+    const std::uint32_t minute = cursors_[heap.top()].minute;
+    if (minute < bottom_minute) break;
+    // Every unread posting is older than the end of this minute.
+    if (Full() &&
+        WeakestFound() >= SaturatingAdd(MinuteStartMicros(minute + 1), tuning_.skew_slack_us)) {
+      break;
+    }
+    minute_candidates.clear();
+    while (!heap.empty() && cursors_[heap.top()].minute == minute) {
+      const std::size_t i = heap.top();
+      heap.pop();
+      Cursor& cursor = cursors_[i];
+      PostingReader postings(cursor.type, minute, cursor.it->value().ToStringView());
+      Posting posting;
+      while (postings.Next(posting)) {
+        if (!Accepts(driver, cursor.type, posting)) continue;
+        const CandidateKey key{posting.trace_lo, strict_ ? posting.trace_hi : 0};
+        if (seen.contains(key)) continue;
+        auto [it, inserted] = minute_candidates.try_emplace(key, posting.timestamp_us);
+        if (!inserted) it->second = std::min(it->second, posting.timestamp_us);
+      }
+      if (!postings.ok()) return Internal("corrupt posting list in the search index");
+      cursor.it->Next();
+      status = push_if_valid(i);
+      if (!status.ok()) return status;
+    }
+    ordered.clear();
+    for (const auto& [key, timestamp] : minute_candidates) ordered.emplace_back(timestamp, key);
+    std::sort(ordered.begin(), ordered.end(),
+              [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (const auto& [timestamp, key] : ordered) {
+      // Candidates are in falling order of their timestamp bound, and later minutes are older.
+      if (Full() && WeakestFound() >= SaturatingAdd(timestamp, tuning_.skew_slack_us)) {
+        done = true;
+        break;
+      }
+      seen.insert(key);
+      status = Verify(driver, key);
+      if (!status.ok()) return status;
+    }
+  }
+
+  std::sort(found_.begin(), found_.end(),
+            [](const Found& a, const Found& b) { return a.timestamp_us > b.timestamp_us; });
+  std::vector<Trace> traces;
+  traces.reserve(found_.size());
+  for (Found& found : found_) traces.push_back(std::move(found.trace));
+  return traces;
+}
+
+}  // namespace
+
+Result<std::vector<Trace>> SearchTraces(rocksdb::DB* db, const std::vector<BucketPtr>& buckets,
+                                        const QueryRequest& request, bool strict_trace_id,
+                                        const SearchTuning& tuning) {
+  if (request.limit <= 0) return std::vector<Trace>{};
+  Search search(db, buckets, request, strict_trace_id, tuning);
+  return search.Run();
+}
+
+}  // namespace cairn::storage::rdb

@@ -1,0 +1,36 @@
+// GET /api/v2/traces over the posting lists: pick the most selective criterion of the request,
+// read its postings newest minute first across every live bucket, and verify each new candidate
+// trace with the shared TraceMatches (so results follow Zipkin's QueryRequest.test exactly).
+//
+// Order and stopping: a trace's timestamp (its root's) is at most any of its spans' timestamps
+// plus a clock-skew allowance, so once `limit` verified traces are newer than every posting still
+// unread (plus the allowance), no unread trace can displace them and the search stops.
+//
+// Known approximation: the posting scan starts `late_slack` after the window's end, so a trace
+// whose root lies in the window but whose only spans carrying the searched term started more than
+// `late_slack` after the window's end is not found (Zipkin's Cassandra store has no slack at all).
+//
+// Thread-safe: every call reads at its own snapshot.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <rocksdb/db.h>
+
+#include "cairn/trace/status.h"
+#include "lib/storage/rocksdb/bucket_set.h"
+#include "lib/storage/span_store.h"
+
+namespace cairn::storage::rdb {
+
+struct SearchTuning {
+  std::int64_t late_slack_us = 15 * 60'000'000LL;
+  std::int64_t skew_slack_us = 60'000'000;
+};
+
+Result<std::vector<Trace>> SearchTraces(rocksdb::DB* db, const std::vector<BucketPtr>& buckets,
+                                        const QueryRequest& request, bool strict_trace_id,
+                                        const SearchTuning& tuning);
+
+}  // namespace cairn::storage::rdb

@@ -11,6 +11,7 @@ if(CAIRN_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 if(CAIRN_TSAN)
-  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  # -Wno-tsan: GCC warns that Asio's std::atomic_thread_fence use is not instrumented.
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer -Wno-tsan)
   add_link_options(-fsanitize=thread)
 endif()

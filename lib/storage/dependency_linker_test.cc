@@ -16,9 +16,9 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-using ::testing::UnorderedElementsAre;
 using testing::MakeSpan;
 using testing::Pointers;
+using ::testing::UnorderedElementsAre;
 using trace::SpanKind;
 using trace::SpanRecordPtr;
 using Spans = std::vector<SpanRecordPtr>;
@@ -66,11 +66,10 @@ TEST(DependencyLinkerTest, LinksSpans) {
 TEST(DependencyLinkerTest, TraceIdIsOpaque) {
   Spans different;
   for (const SpanRecordPtr& span : Trace()) {
-    SpanRecordPtr copy = Span("123", span->parent_id ? trace::Hex64(span->parent_id) : "",
-                              trace::Hex64(span->id), span->kind,
-                              span->local_endpoint.service_name,
-                              span->remote_endpoint.service_name,
-                              span->FindTag("error") != nullptr, span->shared);
+    SpanRecordPtr copy =
+        Span("123", span->parent_id ? trace::Hex64(span->parent_id) : "", trace::Hex64(span->id),
+             span->kind, span->local_endpoint.service_name, span->remote_endpoint.service_name,
+             span->FindTag("error") != nullptr, span->shared);
     different.push_back(std::move(copy));
   }
   EXPECT_EQ(LinksOf(different), LinksOf(Trace()));
@@ -99,24 +98,24 @@ TEST(DependencyLinkerTest, LostChildAndNoParentIdInSharedSpan) {
 }
 
 TEST(DependencyLinkerTest, MessagingSpansDontLinkWithoutBrokerConsumer) {
-  EXPECT_THAT(LinksOf(testing::Spans(
-                  Span("a", "", "a", SpanKind::kProducer, "producer", "", false),
-                  Span("a", "a", "b", SpanKind::kConsumer, "consumer", "kafka", false))),
-              UnorderedElementsAre(Link("kafka", "consumer", 1)));
+  EXPECT_THAT(
+      LinksOf(testing::Spans(Span("a", "", "a", SpanKind::kProducer, "producer", "", false),
+                             Span("a", "a", "b", SpanKind::kConsumer, "consumer", "kafka", false))),
+      UnorderedElementsAre(Link("kafka", "consumer", 1)));
 }
 
 TEST(DependencyLinkerTest, MessagingSpansDontLinkWithoutBrokerProducer) {
-  EXPECT_THAT(LinksOf(testing::Spans(
-                  Span("a", "", "a", SpanKind::kProducer, "producer", "kafka", false),
-                  Span("a", "a", "b", SpanKind::kConsumer, "consumer", "", false))),
-              UnorderedElementsAre(Link("producer", "kafka", 1)));
+  EXPECT_THAT(
+      LinksOf(testing::Spans(Span("a", "", "a", SpanKind::kProducer, "producer", "kafka", false),
+                             Span("a", "a", "b", SpanKind::kConsumer, "consumer", "", false))),
+      UnorderedElementsAre(Link("producer", "kafka", 1)));
 }
 
 TEST(DependencyLinkerTest, MessagingWithBrokerBothSidesSame) {
-  EXPECT_THAT(LinksOf(testing::Spans(
-                  Span("a", "", "a", SpanKind::kProducer, "producer", "kafka", false),
-                  Span("a", "a", "b", SpanKind::kConsumer, "consumer", "kafka", false))),
-              UnorderedElementsAre(Link("producer", "kafka", 1), Link("kafka", "consumer", 1)));
+  EXPECT_THAT(
+      LinksOf(testing::Spans(Span("a", "", "a", SpanKind::kProducer, "producer", "kafka", false),
+                             Span("a", "a", "b", SpanKind::kConsumer, "consumer", "kafka", false))),
+      UnorderedElementsAre(Link("producer", "kafka", 1), Link("kafka", "consumer", 1)));
 }
 
 TEST(DependencyLinkerTest, MessagingWithBrokerDifferent) {
@@ -127,17 +126,16 @@ TEST(DependencyLinkerTest, MessagingWithBrokerDifferent) {
 }
 
 TEST(DependencyLinkerTest, MessagingWithoutBrokerNoLinks) {
-  EXPECT_THAT(LinksOf(testing::Spans(
-                  Span("a", "", "a", SpanKind::kProducer, "producer", "", false),
-                  Span("a", "a", "b", SpanKind::kConsumer, "consumer", "", false))),
-              IsEmpty());
+  EXPECT_THAT(
+      LinksOf(testing::Spans(Span("a", "", "a", SpanKind::kProducer, "producer", "", false),
+                             Span("a", "a", "b", SpanKind::kConsumer, "consumer", "", false))),
+      IsEmpty());
 }
 
 TEST(DependencyLinkerTest, ProducerLinksToServerChildSpan) {
-  EXPECT_THAT(
-      LinksOf(testing::Spans(Span("a", "", "a", SpanKind::kProducer, "producer", "", false),
-                             Span("a", "a", "b", SpanKind::kServer, "server", "", false))),
-      UnorderedElementsAre(Link("producer", "server", 1)));
+  EXPECT_THAT(LinksOf(testing::Spans(Span("a", "", "a", SpanKind::kProducer, "producer", "", false),
+                                     Span("a", "a", "b", SpanKind::kServer, "server", "", false))),
+              UnorderedElementsAre(Link("producer", "server", 1)));
 }
 
 TEST(DependencyLinkerTest, ProducerLinksToServerSameSpan) {
@@ -164,11 +162,10 @@ TEST(DependencyLinkerTest, LinksSpansDirectedByKind) {
 }
 
 TEST(DependencyLinkerTest, CallsAgainstTheSameLinkIncreasesCallCountSpan) {
-  EXPECT_THAT(
-      LinksOf(testing::Spans(Span("a", "", "a", SpanKind::kServer, "client", "", false),
-                             Span("a", "a", "b", SpanKind::kClient, "", "server", false),
-                             Span("a", "a", "c", SpanKind::kClient, "", "server", false))),
-      UnorderedElementsAre(Link("client", "server", 2)));
+  EXPECT_THAT(LinksOf(testing::Spans(Span("a", "", "a", SpanKind::kServer, "client", "", false),
+                                     Span("a", "a", "b", SpanKind::kClient, "", "server", false),
+                                     Span("a", "a", "c", SpanKind::kClient, "", "server", false))),
+              UnorderedElementsAre(Link("client", "server", 2)));
 }
 
 TEST(DependencyLinkerTest, CallsAgainstTheSameLinkIncreasesCallCountTrace) {
@@ -221,23 +218,21 @@ TEST(DependencyLinkerTest, SingleHostSpansMultipleChildrenDefersNameToServer) {
 }
 
 TEST(DependencyLinkerTest, IntermediatedClientSpansMissingLocalServiceNameLinkToNearestServer) {
-  EXPECT_THAT(
-      LinksOf(testing::Spans(Span("a", "", "a", SpanKind::kServer, "client", "", false),
-                             Span("a", "a", "b", kNoKind, "", "", false),
-                             // possibly a local fan-out span
-                             Span("a", "b", "c", SpanKind::kClient, "server", "", false),
-                             Span("a", "b", "d", SpanKind::kClient, "server", "", false))),
-      UnorderedElementsAre(Link("client", "server", 2)));
+  EXPECT_THAT(LinksOf(testing::Spans(Span("a", "", "a", SpanKind::kServer, "client", "", false),
+                                     Span("a", "a", "b", kNoKind, "", "", false),
+                                     // possibly a local fan-out span
+                                     Span("a", "b", "c", SpanKind::kClient, "server", "", false),
+                                     Span("a", "b", "d", SpanKind::kClient, "server", "", false))),
+              UnorderedElementsAre(Link("client", "server", 2)));
 }
 
 TEST(DependencyLinkerTest, ErrorsOnUninstrumentedLinks) {
-  EXPECT_THAT(
-      LinksOf(testing::Spans(Span("a", "", "a", SpanKind::kServer, "client", "", false),
-                             Span("a", "a", "b", kNoKind, "", "", false),
-                             // there's no remote here, so we shouldn't see any error count
-                             Span("a", "b", "c", SpanKind::kClient, "server", "", true),
-                             Span("a", "b", "d", SpanKind::kClient, "server", "", true))),
-      UnorderedElementsAre(Link("client", "server", 2)));
+  EXPECT_THAT(LinksOf(testing::Spans(Span("a", "", "a", SpanKind::kServer, "client", "", false),
+                                     Span("a", "a", "b", kNoKind, "", "", false),
+                                     // there's no remote here, so we shouldn't see any error count
+                                     Span("a", "b", "c", SpanKind::kClient, "server", "", true),
+                                     Span("a", "b", "d", SpanKind::kClient, "server", "", true))),
+              UnorderedElementsAre(Link("client", "server", 2)));
 }
 
 TEST(DependencyLinkerTest, ErrorsOnInstrumentedLinks) {
@@ -286,13 +281,13 @@ TEST(DependencyLinkerTest, NoSpanKindWithError) {
 }
 
 TEST(DependencyLinkerTest, CannotLinkSingleSpanWithoutBothServiceNames) {
-  for (SpanRecordPtr& span : testing::Spans(
-           Span("a", "", "a", SpanKind::kServer, "", "", false),
-           Span("a", "", "a", SpanKind::kServer, "server", "", false),
-           Span("a", "", "a", SpanKind::kServer, "", "client", false),
-           Span("a", "", "a", SpanKind::kClient, "", "", false),
-           Span("a", "", "a", SpanKind::kClient, "client", "", false),
-           Span("a", "", "a", SpanKind::kClient, "", "server", false))) {
+  for (SpanRecordPtr& span :
+       testing::Spans(Span("a", "", "a", SpanKind::kServer, "", "", false),
+                      Span("a", "", "a", SpanKind::kServer, "server", "", false),
+                      Span("a", "", "a", SpanKind::kServer, "", "client", false),
+                      Span("a", "", "a", SpanKind::kClient, "", "", false),
+                      Span("a", "", "a", SpanKind::kClient, "client", "", false),
+                      Span("a", "", "a", SpanKind::kClient, "", "server", false))) {
     EXPECT_THAT(LinksOf(testing::Spans(std::move(span))), IsEmpty());
   }
 }

@@ -84,8 +84,7 @@ void MemSpanStore::InsertLocked(const trace::SpanRecord& record, SpanPtr stored)
 
   if (!options_.search_enabled) return;
   if (!service.empty()) {
-    if (std::find(group.services.begin(), group.services.end(), service) ==
-        group.services.end()) {
+    if (std::find(group.services.begin(), group.services.end(), service) == group.services.end()) {
       group.services.push_back(service);
     }
     service_groups_[service].insert(low);

@@ -61,11 +61,14 @@ TEST(MemSpanStoreTest, EvictsOldestTracesToStayUnderMaxSpans) {
 
 TEST(MemSpanStoreTest, TracesWithoutTimestampAreEvictedFirst) {
   MemSpanStore store({}, /*max_spans=*/2);
-  AcceptOrDie(store, Spans(MakeSpan({.trace_id = "1", .id = "1", .timestamp_us = kTodayUs,
-                                .local_service = "svc"})));
+  AcceptOrDie(store,
+              Spans(MakeSpan(
+                  {.trace_id = "1", .id = "1", .timestamp_us = kTodayUs, .local_service = "svc"})));
   AcceptOrDie(store, Spans(MakeSpan({.trace_id = "2", .id = "1", .local_service = "svc"})));
-  AcceptOrDie(store, Spans(MakeSpan({.trace_id = "3", .id = "1", .timestamp_us = kTodayUs - 5,
-                                .local_service = "svc"})));
+  AcceptOrDie(
+      store,
+      Spans(MakeSpan(
+          {.trace_id = "3", .id = "1", .timestamp_us = kTodayUs - 5, .local_service = "svc"})));
   EXPECT_EQ(store.GetTrace(TraceIdOf("1")).value().size(), 1u);
   EXPECT_THAT(store.GetTrace(TraceIdOf("2")).value(), IsEmpty());
   EXPECT_EQ(store.GetTrace(TraceIdOf("3")).value().size(), 1u);
@@ -83,12 +86,18 @@ TEST(MemSpanStoreTest, BatchLargerThanMaxSpansIsKeptWhole) {
 
 TEST(MemSpanStoreTest, EvictionForgetsOrphanedServicesNames) {
   MemSpanStore store({}, /*max_spans=*/1);
-  AcceptOrDie(store, Spans(MakeSpan({.trace_id = "1", .id = "1", .name = "old-op",
-                                .timestamp_us = kTodayUs - 1, .local_service = "old",
-                                .remote_service = "gone"})));
+  AcceptOrDie(store, Spans(MakeSpan({.trace_id = "1",
+                                     .id = "1",
+                                     .name = "old-op",
+                                     .timestamp_us = kTodayUs - 1,
+                                     .local_service = "old",
+                                     .remote_service = "gone"})));
   EXPECT_THAT(Services(store), ElementsAre("old"));
-  AcceptOrDie(store, Spans(MakeSpan({.trace_id = "2", .id = "1", .name = "new-op",
-                                .timestamp_us = kTodayUs, .local_service = "new"})));
+  AcceptOrDie(store, Spans(MakeSpan({.trace_id = "2",
+                                     .id = "1",
+                                     .name = "new-op",
+                                     .timestamp_us = kTodayUs,
+                                     .local_service = "new"})));
   EXPECT_THAT(Services(store), ElementsAre("new"));
   EXPECT_THAT(store.GetSpanNames("old").value(), IsEmpty());
   EXPECT_THAT(store.GetRemoteServiceNames("old").value(), IsEmpty());

@@ -80,14 +80,24 @@ TEST(TraceMatchesTest, WindowOnly) {
 }
 
 TEST(TraceMatchesTest, ServiceNameConstrainsEveryOtherCriterion) {
-  auto spans = testing::Spans(
-      MakeSpan({.trace_id = "a", .id = "1", .kind = SpanKind::kServer, .name = "get",
-                .timestamp_us = kTodayUs, .duration_us = 100, .local_service = "web",
-                .tags = {{"http.path", "/a"}}}),
-      MakeSpan({.trace_id = "a", .id = "2", .parent_id = "1", .kind = SpanKind::kClient,
-                .name = "select", .timestamp_us = kTodayUs + 1, .duration_us = 10,
-                .local_service = "app", .remote_service = "db",
-                .annotations = {{kTodayUs + 2, "retry"}}}));
+  auto spans = testing::Spans(MakeSpan({.trace_id = "a",
+                                        .id = "1",
+                                        .kind = SpanKind::kServer,
+                                        .name = "get",
+                                        .timestamp_us = kTodayUs,
+                                        .duration_us = 100,
+                                        .local_service = "web",
+                                        .tags = {{"http.path", "/a"}}}),
+                              MakeSpan({.trace_id = "a",
+                                        .id = "2",
+                                        .parent_id = "1",
+                                        .kind = SpanKind::kClient,
+                                        .name = "select",
+                                        .timestamp_us = kTodayUs + 1,
+                                        .duration_us = 10,
+                                        .local_service = "app",
+                                        .remote_service = "db",
+                                        .annotations = {{kTodayUs + 2, "retry"}}}));
   QueryRequest request = Request();
   request.service_name = "app";
   EXPECT_TRUE(Matches(request, spans));
@@ -131,7 +141,9 @@ TEST(TraceMatchesTest, DurationBounds) {
 }
 
 TEST(TraceMatchesTest, TagTermsNeedEqualValueBareTermsAnyValue) {
-  auto spans = testing::Spans(MakeSpan({.trace_id = "a", .id = "1", .timestamp_us = kTodayUs,
+  auto spans = testing::Spans(MakeSpan({.trace_id = "a",
+                                        .id = "1",
+                                        .timestamp_us = kTodayUs,
                                         .tags = {{"error", ""}, {"k", "v"}},
                                         .annotations = {{kTodayUs, "k=v"}}}));
   QueryRequest request = Request();

@@ -29,9 +29,7 @@ struct LinkEndpoint {
   std::string_view ipv6;
   std::uint16_t port = 0;
 
-  bool IsEmpty() const {
-    return service_name.empty() && ipv4.empty() && ipv6.empty() && port == 0;
-  }
+  bool IsEmpty() const { return service_name.empty() && ipv4.empty() && ipv6.empty() && port == 0; }
   friend bool operator==(const LinkEndpoint&, const LinkEndpoint&) = default;
 };
 

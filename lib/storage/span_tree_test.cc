@@ -12,18 +12,23 @@
 namespace cairn::storage::internal {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::UnorderedElementsAre;
 using storage::testing::MakeSpan;
 using storage::testing::Pointers;
+using ::testing::ElementsAre;
+using ::testing::UnorderedElementsAre;
 using trace::SpanKind;
 using trace::SpanRecordPtr;
 
 // TraceTest.span(traceId, parentId, id, kind, local, ip, shared).
 SpanRecordPtr Span(std::string_view parent_id, std::string_view id, SpanKind kind,
                    std::string_view local, std::string_view ip, bool shared) {
-  return MakeSpan({.trace_id = "a", .id = id, .parent_id = parent_id, .kind = kind,
-                   .local_service = local, .shared = shared, .local_ipv4 = ip});
+  return MakeSpan({.trace_id = "a",
+                   .id = id,
+                   .parent_id = parent_id,
+                   .kind = kind,
+                   .local_service = local,
+                   .shared = shared,
+                   .local_ipv4 = ip});
 }
 
 // "parent>id KIND [shared] service/ip"
@@ -43,35 +48,43 @@ std::vector<std::string> Merged(const std::vector<SpanRecordPtr>& spans) {
 }
 
 TEST(MergeTraceTest, BackfillsMissingParentIdOnSharedSpan) {
-  EXPECT_THAT(Merged(storage::testing::Spans(Span("", "a", SpanKind::kServer, "frontend", "", false),
-                                             Span("a", "b", SpanKind::kClient, "frontend", "", false),
-                                             Span("", "b", SpanKind::kServer, "backend", "", true))),
-              UnorderedElementsAre("->a SERVER frontend/", "a>b CLIENT frontend/",
-                                   "a>b SERVER shared backend/"));
+  EXPECT_THAT(
+      Merged(storage::testing::Spans(Span("", "a", SpanKind::kServer, "frontend", "", false),
+                                     Span("a", "b", SpanKind::kClient, "frontend", "", false),
+                                     Span("", "b", SpanKind::kServer, "backend", "", true))),
+      UnorderedElementsAre("->a SERVER frontend/", "a>b CLIENT frontend/",
+                           "a>b SERVER shared backend/"));
 }
 
 TEST(MergeTraceTest, BackfillsMissingSharedFlagOnServerAfterClient) {
-  EXPECT_THAT(Merged(storage::testing::Spans(Span("a", "b", SpanKind::kServer, "backend", "", false),
-                                             Span("a", "b", SpanKind::kClient, "frontend", "", false))),
-              ElementsAre("a>b CLIENT frontend/", "a>b SERVER shared backend/"));
+  EXPECT_THAT(
+      Merged(storage::testing::Spans(Span("a", "b", SpanKind::kServer, "backend", "", false),
+                                     Span("a", "b", SpanKind::kClient, "frontend", "", false))),
+      ElementsAre("a>b CLIENT frontend/", "a>b SERVER shared backend/"));
 }
 
 TEST(MergeTraceTest, DoesntMergeSharedSpansOnDifferentIps) {
-  auto first_client = MakeSpan({.trace_id = "a", .id = "b", .parent_id = "a",
-                                .kind = SpanKind::kClient, .timestamp_us = 1,
+  auto first_client = MakeSpan({.trace_id = "a",
+                                .id = "b",
+                                .parent_id = "a",
+                                .kind = SpanKind::kClient,
+                                .timestamp_us = 1,
                                 .local_service = "frontend",
                                 .annotations = {{3, "brave.flush"}}});
-  auto second_client = MakeSpan({.trace_id = "a", .id = "b", .parent_id = "a",
-                                 .kind = SpanKind::kClient, .duration_us = 10,
+  auto second_client = MakeSpan({.trace_id = "a",
+                                 .id = "b",
+                                 .parent_id = "a",
+                                 .kind = SpanKind::kClient,
+                                 .duration_us = 10,
                                  .local_service = "frontend"});
-  EXPECT_THAT(Merged(storage::testing::Spans(
-                  Span("", "a", SpanKind::kServer, "frontend", "", false), std::move(first_client),
-                  Span("a", "b", SpanKind::kServer, "backend", "1.2.3.4", true),
-                  Span("a", "b", SpanKind::kServer, "backend", "1.2.3.5", true),
-                  std::move(second_client))),
-              UnorderedElementsAre("->a SERVER frontend/", "a>b CLIENT frontend/",
-                                   "a>b SERVER shared backend/1.2.3.4",
-                                   "a>b SERVER shared backend/1.2.3.5"));
+  EXPECT_THAT(
+      Merged(storage::testing::Spans(
+          Span("", "a", SpanKind::kServer, "frontend", "", false), std::move(first_client),
+          Span("a", "b", SpanKind::kServer, "backend", "1.2.3.4", true),
+          Span("a", "b", SpanKind::kServer, "backend", "1.2.3.5", true), std::move(second_client))),
+      UnorderedElementsAre("->a SERVER frontend/", "a>b CLIENT frontend/",
+                           "a>b SERVER shared backend/1.2.3.4",
+                           "a>b SERVER shared backend/1.2.3.5"));
 }
 
 TEST(MergeTraceTest, PutsRandomDataOnFirstSpanWithEndpoint) {
@@ -88,27 +101,27 @@ TEST(MergeTraceTest, PutsRandomDataOnFirstSpanWithEndpoint) {
 }
 
 TEST(MergeTraceTest, MergesIncompleteEndpoints) {
-  EXPECT_THAT(Merged(storage::testing::Spans(
-                  Span("", "a", SpanKind::kServer, "frontend", "", false),
-                  Span("a", "b", SpanKind::kClient, "frontend", "", false),
-                  Span("a", "b", SpanKind::kClient, "", "1.2.3.4", false),
-                  Span("a", "b", SpanKind::kServer, "", "1.2.3.5", true),
-                  Span("a", "b", SpanKind::kServer, "backend", "", true))),
-              UnorderedElementsAre("->a SERVER frontend/", "a>b CLIENT frontend/1.2.3.4",
-                                   "a>b SERVER shared backend/1.2.3.5"));
+  EXPECT_THAT(
+      Merged(storage::testing::Spans(Span("", "a", SpanKind::kServer, "frontend", "", false),
+                                     Span("a", "b", SpanKind::kClient, "frontend", "", false),
+                                     Span("a", "b", SpanKind::kClient, "", "1.2.3.4", false),
+                                     Span("a", "b", SpanKind::kServer, "", "1.2.3.5", true),
+                                     Span("a", "b", SpanKind::kServer, "backend", "", true))),
+      UnorderedElementsAre("->a SERVER frontend/", "a>b CLIENT frontend/1.2.3.4",
+                           "a>b SERVER shared backend/1.2.3.5"));
 }
 
 TEST(MergeTraceTest, WorksWhenMissingParentSpan) {
-  EXPECT_THAT(Merged(storage::testing::Spans(
-                  Span("a", "b", SpanKind::kServer, "backend", "1.2.3.4", false),
-                  Span("a", "c", SpanKind::kServer, "backend", "", false))),
-              ElementsAre("a>b SERVER backend/1.2.3.4", "a>c SERVER backend/"));
+  EXPECT_THAT(
+      Merged(storage::testing::Spans(Span("a", "b", SpanKind::kServer, "backend", "1.2.3.4", false),
+                                     Span("a", "c", SpanKind::kServer, "backend", "", false))),
+      ElementsAre("a>b SERVER backend/1.2.3.4", "a>c SERVER backend/"));
 }
 
 TEST(MergeTraceTest, MergesErrorTagFromFragment) {
-  std::vector<LinkSpan> merged = MergeTrace(Pointers(storage::testing::Spans(
-      Span("a", "b", SpanKind::kClient, "frontend", "", false),
-      MakeSpan({.trace_id = "a", .id = "b", .tags = {{"error", "x"}}}))));
+  std::vector<LinkSpan> merged = MergeTrace(Pointers(
+      storage::testing::Spans(Span("a", "b", SpanKind::kClient, "frontend", "", false),
+                              MakeSpan({.trace_id = "a", .id = "b", .tags = {{"error", "x"}}}))));
   ASSERT_EQ(merged.size(), 1u);
   EXPECT_TRUE(merged[0].error);
   EXPECT_EQ(merged[0].kind, SpanKind::kClient);
@@ -131,11 +144,11 @@ std::string Shape(const SpanTree& tree, int node) {
 }
 
 TEST(BuildSpanTreeTest, SharedServerIsChildOfItsClient) {
-  auto spans = storage::testing::Spans(
-      Span("b", "c", SpanKind::kClient, "backend", "10.0.0.2", false),
-      Span("a", "b", SpanKind::kServer, "backend", "10.0.0.2", true),
-      Span("a", "b", SpanKind::kClient, "frontend", "10.0.0.1", false),
-      Span("", "a", SpanKind::kServer, "frontend", "10.0.0.1", false));
+  auto spans =
+      storage::testing::Spans(Span("b", "c", SpanKind::kClient, "backend", "10.0.0.2", false),
+                              Span("a", "b", SpanKind::kServer, "backend", "10.0.0.2", true),
+                              Span("a", "b", SpanKind::kClient, "frontend", "10.0.0.1", false),
+                              Span("", "a", SpanKind::kServer, "frontend", "10.0.0.1", false));
   SpanTree tree = BuildSpanTree(Pointers(spans));
   // c is placed under the shared server on its own endpoint, not under the client.
   EXPECT_EQ(Shape(tree, tree.root), "a(b(bs(c)))");

@@ -10,8 +10,8 @@ namespace {
 using testing::kTodayUs;
 
 TEST(StoredSpanTest, RoundTripsEveryField) {
-  std::vector<trace::SpanRecordPtr> spans = testing::ThreeTierTrace(
-      "463ac35c9f6413ad48485a3953bb6124", kTodayUs);
+  std::vector<trace::SpanRecordPtr> spans =
+      testing::ThreeTierTrace("463ac35c9f6413ad48485a3953bb6124", kTodayUs);
   Trace stored = testing::Json(spans);
   Result<codec::SpanList> decoded = DecodeStoredSpans(stored);
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();

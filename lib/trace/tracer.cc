@@ -100,7 +100,10 @@ Tracer::Tracer(TracerOptions options)
 
 Tracer::~Tracer() = default;
 
-TraceContext Tracer::NewRootContext(SamplingDecision sampled, bool debug) {
+// NewRootContext and NewSpan are only called in this file; inlined, the TraceContext is built in
+// place in the returned Span instead of being copied through temporaries.
+[[gnu::always_inline]] inline TraceContext Tracer::NewRootContext(SamplingDecision sampled,
+                                                                  bool debug) {
   TraceContext context;
   IdGenerator* ids = options_.id_generator;
   if (ids == internal::kDefaultIdGenerator) {
@@ -114,6 +117,28 @@ TraceContext Tracer::NewRootContext(SamplingDecision sampled, bool debug) {
   context.sampled =
       ToDecision(internal::ParentBased(*options_.sampler, sampled, debug, context.trace_id));
   return context;
+}
+
+[[gnu::always_inline]] inline Span Tracer::NewSpan(std::string_view name, SpanKind kind,
+                                                   const TraceContext& context,
+                                                   std::int64_t start_timestamp_us) {
+  // Filled in place (NRVO, no call into span.cc): the unsampled path is a few stores.
+  Span span;
+  span.tracer_ = this;
+  span.context_ = context;
+  if (!context.IsSampled()) return span;
+
+  span.record_ = NewRecord(name, kind, context,
+                           EndpointView{service_name_lower_, options_.local_ipv4,
+                                        options_.local_ipv6, options_.local_port});
+  if (start_timestamp_us != 0) {
+    span.record_->timestamp_us = start_timestamp_us;
+  } else {
+    const ClockReading now = options_.clock->Read();
+    span.record_->timestamp_us = now.epoch_micros;
+    span.start_monotonic_ns_ = now.monotonic_nanos;
+  }
+  return span;
 }
 
 Span Tracer::StartSpan(std::string_view name, const SpanOptions& options) {
@@ -170,27 +195,6 @@ Span Tracer::StartSpanFromExtracted(std::string_view name, SpanKind kind,
       break;
   }
   return NewSpan(name, kind, context, start_timestamp_us);
-}
-
-Span Tracer::NewSpan(std::string_view name, SpanKind kind, const TraceContext& context,
-                     std::int64_t start_timestamp_us) {
-  // Filled in place (NRVO, no call into span.cc): the unsampled path is a few stores.
-  Span span;
-  span.tracer_ = this;
-  span.context_ = context;
-  if (!context.IsSampled()) return span;
-
-  span.record_ = NewRecord(name, kind, context,
-                           EndpointView{service_name_lower_, options_.local_ipv4,
-                                        options_.local_ipv6, options_.local_port});
-  if (start_timestamp_us != 0) {
-    span.record_->timestamp_us = start_timestamp_us;
-  } else {
-    const ClockReading now = options_.clock->Read();
-    span.record_->timestamp_us = now.epoch_micros;
-    span.start_monotonic_ns_ = now.monotonic_nanos;
-  }
-  return span;
 }
 
 void Tracer::Inject(const TraceContext& context, SpanKind kind, HeaderWriter& headers) const {

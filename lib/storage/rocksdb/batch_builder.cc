@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <tuple>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "lib/storage/rocksdb/coding.h"
 #include "lib/storage/rocksdb/keys.h"
@@ -16,9 +16,25 @@ bool SameTrace(const trace::SpanRecord* a, const trace::SpanRecord* b) {
   return a->trace_id == b->trace_id;
 }
 
-// The identity a stored copy of a span has (SpanStore's contract).
-auto SpanIdentity(const trace::SpanRecord* span) {
-  return std::make_tuple(span->id, span->shared, span->local_endpoint.service_name);
+// Whether the group entry appended at `entry_start` repeats an earlier entry byte for byte (then
+// it is dropped: a span reported twice in one batch is stored once, as Zipkin's stores do;
+// fragments of one span that differ are all kept). Remembers the entry otherwise.
+bool IsCopy(const std::string& value, std::size_t entry_start,
+            std::unordered_multimap<std::size_t, std::size_t>& entries) {
+  const std::string_view entry = std::string_view(value).substr(entry_start);
+  const std::size_t hash = std::hash<std::string_view>{}(entry);
+  auto [begin, end] = entries.equal_range(hash);
+  for (auto it = begin; it != end; ++it) {
+    const std::size_t other_start = it->second;
+    // The entry headers hold the JSON size, so equal bytes over the new entry's length mean
+    // equal entries.
+    if (value.size() - entry_start <= entry_start - other_start &&
+        std::string_view(value).substr(other_start, entry.size()) == entry) {
+      return true;
+    }
+  }
+  entries.emplace(hash, entry_start);
+  return false;
 }
 
 }  // namespace
@@ -43,6 +59,7 @@ void BatchBuilder::Build(std::uint64_t seq, Bucket& bucket, std::int64_t now_us,
                          std::vector<std::string>& new_names) {
   PostingsBuilder postings;
   std::vector<const trace::SpanRecord*> group;
+  std::unordered_multimap<std::size_t, std::size_t> copies;  // entry hash -> entry start
   std::string value;
   for (std::size_t begin = 0; begin < spans_.size();) {
     std::size_t end = begin + 1;
@@ -51,24 +68,16 @@ void BatchBuilder::Build(std::uint64_t seq, Bucket& bucket, std::int64_t now_us,
                  spans_.begin() + static_cast<std::ptrdiff_t>(end));
     begin = end;
 
-    if (group.size() > 1) {
-      std::stable_sort(group.begin(), group.end(),
-                       [](const trace::SpanRecord* a, const trace::SpanRecord* b) {
-                         return SpanIdentity(a) < SpanIdentity(b);
-                       });
-      // Keep the last of each run of equal identities (stable sort kept batch order).
-      std::size_t kept = 0;
-      for (std::size_t i = 0; i < group.size(); ++i) {
-        if (i + 1 < group.size() && SpanIdentity(group[i]) == SpanIdentity(group[i + 1])) continue;
-        group[kept++] = group[i];
-      }
-      group.resize(kept);
-    }
-
     value.clear();
+    copies.clear();
     std::int64_t earliest = 0;
     for (const trace::SpanRecord* span : group) {
+      const std::size_t entry_start = value.size();
       AppendToSpanGroup(*span, value);
+      if (group.size() > 1 && IsCopy(value, entry_start, copies)) {
+        value.resize(entry_start);  // a byte-identical copy of a span earlier in the batch
+        continue;
+      }
       if (span->timestamp_us > 0 && (earliest == 0 || span->timestamp_us < earliest)) {
         earliest = span->timestamp_us;
       }

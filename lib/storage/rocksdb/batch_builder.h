@@ -1,6 +1,6 @@
 // Turns one Accept call into one RocksDB WriteBatch:
-// - per trace in the batch, one span-group key holding all its spans (span_group.h), spans
-//   that repeat an (id, shared, local service) within the batch kept once (the last);
+// - per trace in the batch, one span-group key holding all its spans (span_group.h); a span
+//   repeated byte for byte within the batch is kept once, differing fragments of a span all;
 // - the batch's posting groups (postings.h) and the name keys this process has not yet written
 //   into the bucket, unless search is disabled;
 // - the batch's dirty-queue entry: its lower trace ids, for dependency linking.

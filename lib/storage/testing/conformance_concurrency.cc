@@ -44,8 +44,10 @@ TEST_P(SpanStoreConformanceTest, ConcurrentReadersSeeWholeBatchesOnly) {
       // Keep reading until the writers are done, and at least a few rounds.
       while (writers_left.load() > 0 || i < 5) {
         Result<Trace> one = store().GetTrace(TraceIdOf(TraceHex(i % kWriters, i % 50)));
-        if (!one.ok()) failures.fetch_add(1);
-        else if (!one->empty() && one->size() != kSpansPerTrace) torn.fetch_add(1);
+        if (!one.ok())
+          failures.fetch_add(1);
+        else if (!one->empty() && one->size() != kSpansPerTrace)
+          torn.fetch_add(1);
         Result<std::vector<Trace>> found = store().GetTraces(request);
         if (!found.ok()) {
           failures.fetch_add(1);

@@ -41,40 +41,80 @@ TEST_P(SpanStoreConformanceTest, DependenciesSumOverTracesInTheWindow) {
 
 TEST_P(SpanStoreConformanceTest, DependenciesBackfillMissingSharedFlag) {
   // Old instrumentation: the server reuses the client's id without the shared flag.
-  Accept(Spans(MakeSpan({.trace_id = "a", .id = "1", .kind = SpanKind::kClient, .name = "get",
-                    .timestamp_us = kTodayUs, .local_service = "web"}),
-          MakeSpan({.trace_id = "a", .id = "1", .kind = SpanKind::kServer, .name = "get",
-                    .timestamp_us = kTodayUs + 5, .local_service = "app",
-                    .tags = {{"error", ""}}})));
+  Accept(Spans(MakeSpan({.trace_id = "a",
+                         .id = "1",
+                         .kind = SpanKind::kClient,
+                         .name = "get",
+                         .timestamp_us = kTodayUs,
+                         .local_service = "web"}),
+               MakeSpan({.trace_id = "a",
+                         .id = "1",
+                         .kind = SpanKind::kServer,
+                         .name = "get",
+                         .timestamp_us = kTodayUs + 5,
+                         .local_service = "app",
+                         .tags = {{"error", ""}}})));
   EXPECT_THAT(Dependencies(), ElementsAre(Link("web", "app", 1, 1)));
 }
 
 TEST_P(SpanStoreConformanceTest, DependenciesLinkMessagingThroughTheBroker) {
-  Accept(Spans(MakeSpan({.trace_id = "a", .id = "1", .kind = SpanKind::kProducer, .name = "send",
-                    .timestamp_us = kTodayUs, .local_service = "producer",
-                    .remote_service = "kafka"}),
-          MakeSpan({.trace_id = "a", .id = "2", .parent_id = "1", .kind = SpanKind::kConsumer,
-                    .name = "poll", .timestamp_us = kTodayUs + 100,
-                    .local_service = "consumer", .remote_service = "kafka"}),
-          // A consumer that does not know its broker gives no link.
-          MakeSpan({.trace_id = "a", .id = "3", .parent_id = "1", .kind = SpanKind::kConsumer,
-                    .name = "poll", .timestamp_us = kTodayUs + 200,
-                    .local_service = "other-consumer"})));
+  Accept(Spans(MakeSpan({.trace_id = "a",
+                         .id = "1",
+                         .kind = SpanKind::kProducer,
+                         .name = "send",
+                         .timestamp_us = kTodayUs,
+                         .local_service = "producer",
+                         .remote_service = "kafka"}),
+               MakeSpan({.trace_id = "a",
+                         .id = "2",
+                         .parent_id = "1",
+                         .kind = SpanKind::kConsumer,
+                         .name = "poll",
+                         .timestamp_us = kTodayUs + 100,
+                         .local_service = "consumer",
+                         .remote_service = "kafka"}),
+               // A consumer that does not know its broker gives no link.
+               MakeSpan({.trace_id = "a",
+                         .id = "3",
+                         .parent_id = "1",
+                         .kind = SpanKind::kConsumer,
+                         .name = "poll",
+                         .timestamp_us = kTodayUs + 200,
+                         .local_service = "other-consumer"})));
   EXPECT_THAT(SortedLinks(Dependencies()),
               ElementsAre(Link("kafka", "consumer", 1), Link("producer", "kafka", 1)));
 }
 
 TEST_P(SpanStoreConformanceTest, DependenciesLinkUninstrumentedLeafAndSkipLocalSpans) {
-  Accept(Spans(MakeSpan({.trace_id = "a", .id = "1", .kind = SpanKind::kServer, .name = "get",
-                    .timestamp_us = kTodayUs, .local_service = "api"}),
-          MakeSpan({.trace_id = "a", .id = "2", .parent_id = "1", .name = "local-work",
-                    .timestamp_us = kTodayUs + 1, .local_service = "api"}),
-          MakeSpan({.trace_id = "a", .id = "3", .parent_id = "2", .kind = SpanKind::kClient,
-                    .name = "query", .timestamp_us = kTodayUs + 2, .local_service = "api",
-                    .remote_service = "mysql", .tags = {{"error", "boom"}}}),
-          MakeSpan({.trace_id = "a", .id = "4", .parent_id = "2", .kind = SpanKind::kClient,
-                    .name = "query", .timestamp_us = kTodayUs + 3, .local_service = "api",
-                    .remote_service = "mysql"})));
+  Accept(Spans(MakeSpan({.trace_id = "a",
+                         .id = "1",
+                         .kind = SpanKind::kServer,
+                         .name = "get",
+                         .timestamp_us = kTodayUs,
+                         .local_service = "api"}),
+               MakeSpan({.trace_id = "a",
+                         .id = "2",
+                         .parent_id = "1",
+                         .name = "local-work",
+                         .timestamp_us = kTodayUs + 1,
+                         .local_service = "api"}),
+               MakeSpan({.trace_id = "a",
+                         .id = "3",
+                         .parent_id = "2",
+                         .kind = SpanKind::kClient,
+                         .name = "query",
+                         .timestamp_us = kTodayUs + 2,
+                         .local_service = "api",
+                         .remote_service = "mysql",
+                         .tags = {{"error", "boom"}}}),
+               MakeSpan({.trace_id = "a",
+                         .id = "4",
+                         .parent_id = "2",
+                         .kind = SpanKind::kClient,
+                         .name = "query",
+                         .timestamp_us = kTodayUs + 3,
+                         .local_service = "api",
+                         .remote_service = "mysql"})));
   EXPECT_THAT(Dependencies(), ElementsAre(Link("api", "mysql", 2, 1)));
 }
 

@@ -11,25 +11,46 @@ using ::testing::IsEmpty;
 using trace::SpanKind;
 
 TEST_P(SpanStoreConformanceTest, ServiceNamesAreSortedDistinctLocalNames) {
-  Accept(Spans(MakeSpan({.trace_id = "1", .id = "1", .name = "a", .timestamp_us = kTodayUs,
-                    .local_service = "zeta", .remote_service = "remote-only"}),
-          MakeSpan({.trace_id = "1", .id = "2", .parent_id = "1", .name = "b",
-                    .timestamp_us = kTodayUs, .local_service = "Alpha"}),
-          MakeSpan({.trace_id = "2", .id = "1", .name = "c", .timestamp_us = kTodayUs,
-                    .local_service = "mid"}),
-          MakeSpan({.trace_id = "3", .id = "1", .name = "d", .timestamp_us = kTodayUs,
-                    .local_service = "zeta"}),
-          MakeSpan({.trace_id = "4", .id = "1", .name = "no-service", .timestamp_us = kTodayUs})));
+  Accept(Spans(
+      MakeSpan({.trace_id = "1",
+                .id = "1",
+                .name = "a",
+                .timestamp_us = kTodayUs,
+                .local_service = "zeta",
+                .remote_service = "remote-only"}),
+      MakeSpan({.trace_id = "1",
+                .id = "2",
+                .parent_id = "1",
+                .name = "b",
+                .timestamp_us = kTodayUs,
+                .local_service = "Alpha"}),
+      MakeSpan({.trace_id = "2",
+                .id = "1",
+                .name = "c",
+                .timestamp_us = kTodayUs,
+                .local_service = "mid"}),
+      MakeSpan({.trace_id = "3",
+                .id = "1",
+                .name = "d",
+                .timestamp_us = kTodayUs,
+                .local_service = "zeta"}),
+      MakeSpan({.trace_id = "4", .id = "1", .name = "no-service", .timestamp_us = kTodayUs})));
   EXPECT_THAT(ServiceNames(), ElementsAre("alpha", "mid", "zeta"));
 }
 
 TEST_P(SpanStoreConformanceTest, SpanNamesAreSortedDistinctPerService) {
   Accept(ThreeTierTrace("a", kTodayUs));
   Accept(ThreeTierTrace("b", kTodayUs + 1));
-  Accept(Spans(MakeSpan({.trace_id = "c", .id = "1", .name = "Health", .timestamp_us = kTodayUs,
-                    .local_service = "backend"}),
-          MakeSpan({.trace_id = "c", .id = "2", .parent_id = "1", .timestamp_us = kTodayUs,
-                    .local_service = "backend"})));  // unnamed spans add no name
+  Accept(Spans(MakeSpan({.trace_id = "c",
+                         .id = "1",
+                         .name = "Health",
+                         .timestamp_us = kTodayUs,
+                         .local_service = "backend"}),
+               MakeSpan({.trace_id = "c",
+                         .id = "2",
+                         .parent_id = "1",
+                         .timestamp_us = kTodayUs,
+                         .local_service = "backend"})));  // unnamed spans add no name
   EXPECT_THAT(SpanNames("backend"), ElementsAre("get /api", "health", "query"));
   EXPECT_THAT(SpanNames("frontend"), ElementsAre("get /", "get /api"));
   // Lookups lower-case the service name, as Zipkin does.
@@ -41,9 +62,13 @@ TEST_P(SpanStoreConformanceTest, SpanNamesAreSortedDistinctPerService) {
 
 TEST_P(SpanStoreConformanceTest, RemoteServiceNamesAreSortedDistinctPerService) {
   Accept(ThreeTierTrace("a", kTodayUs));
-  Accept(Spans(MakeSpan({.trace_id = "b", .id = "1", .kind = SpanKind::kClient, .name = "get",
-                    .timestamp_us = kTodayUs, .local_service = "backend",
-                    .remote_service = "Cache"})));
+  Accept(Spans(MakeSpan({.trace_id = "b",
+                         .id = "1",
+                         .kind = SpanKind::kClient,
+                         .name = "get",
+                         .timestamp_us = kTodayUs,
+                         .local_service = "backend",
+                         .remote_service = "Cache"})));
   EXPECT_THAT(RemoteServiceNames("backend"), ElementsAre("cache", "db", "frontend"));
   EXPECT_THAT(RemoteServiceNames("BACKEND"), ElementsAre("cache", "db", "frontend"));
   EXPECT_THAT(RemoteServiceNames("frontend"), ElementsAre("backend"));
@@ -52,8 +77,12 @@ TEST_P(SpanStoreConformanceTest, RemoteServiceNamesAreSortedDistinctPerService) 
 }
 
 TEST_P(SpanStoreConformanceTest, NamesAreEscapedOnlyInJsonNotInLookups) {
-  Accept(Spans(MakeSpan({.trace_id = "a", .id = "1", .name = "foo\tbar", .timestamp_us = kTodayUs,
-                    .local_service = "s\xC3\xA9rvice \"q\"", .remote_service = "\xE2\x82\xAC"})));
+  Accept(Spans(MakeSpan({.trace_id = "a",
+                         .id = "1",
+                         .name = "foo\tbar",
+                         .timestamp_us = kTodayUs,
+                         .local_service = "s\xC3\xA9rvice \"q\"",
+                         .remote_service = "\xE2\x82\xAC"})));
   EXPECT_THAT(ServiceNames(), ElementsAre("s\xC3\xA9rvice \"q\""));
   EXPECT_THAT(SpanNames("S\xC3\x89RVICE \"Q\""), ElementsAre("foo\tbar"));
   EXPECT_THAT(RemoteServiceNames("s\xC3\xA9rvice \"q\""), ElementsAre("\xE2\x82\xAC"));
@@ -61,11 +90,18 @@ TEST_P(SpanStoreConformanceTest, NamesAreEscapedOnlyInJsonNotInLookups) {
 
 TEST_P(SpanStoreConformanceTest, AutocompleteValuesOnlyForConfiguredKeys) {
   Accept(ThreeTierTrace("a", kTodayUs));
-  Accept(Spans(MakeSpan({.trace_id = "b", .id = "1", .name = "x", .timestamp_us = kTodayUs,
-                    .local_service = "svc",
-                    .tags = {{"environment", "canary"}, {"http.method", "POST"}}}),
-          MakeSpan({.trace_id = "b", .id = "2", .parent_id = "1", .timestamp_us = kTodayUs,
-                    .local_service = "svc", .tags = {{"environment", "canary"}}})));
+  Accept(Spans(MakeSpan({.trace_id = "b",
+                         .id = "1",
+                         .name = "x",
+                         .timestamp_us = kTodayUs,
+                         .local_service = "svc",
+                         .tags = {{"environment", "canary"}, {"http.method", "POST"}}}),
+               MakeSpan({.trace_id = "b",
+                         .id = "2",
+                         .parent_id = "1",
+                         .timestamp_us = kTodayUs,
+                         .local_service = "svc",
+                         .tags = {{"environment", "canary"}}})));
   EXPECT_THAT(AutocompleteValues("environment"), ElementsAre("canary", "prod"));
   EXPECT_THAT(AutocompleteValues("http.method"), ElementsAre("GET", "POST"));
   EXPECT_THAT(AutocompleteValues("http.path"), IsEmpty());  // present but not configured

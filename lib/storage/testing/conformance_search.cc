@@ -47,9 +47,13 @@ TEST_P(SpanStoreConformanceTest, SearchOnEmptyStoreIsEmpty) {
 
 TEST_P(SpanStoreConformanceTest, SearchByServiceNameMatchesLocalServiceOnly) {
   Accept(ThreeTierTrace("a", kTodayUs));
-  Accept(Spans(MakeSpan({.trace_id = "b", .id = "1", .kind = SpanKind::kClient, .name = "get",
-                    .timestamp_us = kTodayUs - 1, .local_service = "frontend",
-                    .remote_service = "cache"})));
+  Accept(Spans(MakeSpan({.trace_id = "b",
+                         .id = "1",
+                         .kind = SpanKind::kClient,
+                         .name = "get",
+                         .timestamp_us = kTodayUs - 1,
+                         .local_service = "frontend",
+                         .remote_service = "cache"})));
   QueryRequest request = Query();
   request.service_name = "frontend";
   EXPECT_THAT(Found(GetTraces(request)), ElementsAre(Id("a"), Id("b")));
@@ -91,9 +95,13 @@ TEST_P(SpanStoreConformanceTest, SearchBySpanNameUsesTheServicesSpans) {
 
 TEST_P(SpanStoreConformanceTest, SearchByTagKeyAndValue) {
   Accept(ThreeTierTrace("a", kTodayUs));
-  Accept(Spans(MakeSpan({.trace_id = "b", .id = "1", .kind = SpanKind::kServer, .name = "post",
-                    .timestamp_us = kTodayUs - 1, .local_service = "frontend",
-                    .tags = {{"http.method", "POST"}}})));
+  Accept(Spans(MakeSpan({.trace_id = "b",
+                         .id = "1",
+                         .kind = SpanKind::kServer,
+                         .name = "post",
+                         .timestamp_us = kTodayUs - 1,
+                         .local_service = "frontend",
+                         .tags = {{"http.method", "POST"}}})));
   QueryRequest request = Query();
   request.annotation_query = ParseAnnotationQuery("http.method=GET");
   EXPECT_THAT(Found(GetTraces(request)), ElementsAre(Id("a")));
@@ -109,8 +117,12 @@ TEST_P(SpanStoreConformanceTest, SearchByTagKeyAndValue) {
 
 TEST_P(SpanStoreConformanceTest, SearchByBareTermMatchesTagKeyOrAnnotationValue) {
   Accept(ThreeTierTrace("a", kTodayUs));
-  Accept(Spans(MakeSpan({.trace_id = "b", .id = "1", .name = "local", .timestamp_us = kTodayUs - 1,
-                    .local_service = "frontend", .annotations = {{kTodayUs, "retry"}}})));
+  Accept(Spans(MakeSpan({.trace_id = "b",
+                         .id = "1",
+                         .name = "local",
+                         .timestamp_us = kTodayUs - 1,
+                         .local_service = "frontend",
+                         .annotations = {{kTodayUs, "retry"}}})));
   QueryRequest request = Query();
   request.annotation_query = ParseAnnotationQuery("error");  // a tag key
   EXPECT_THAT(Found(GetTraces(request)), ElementsAre(Id("a")));
@@ -169,16 +181,14 @@ TEST_P(SpanStoreConformanceTest, SearchWindowIsInclusiveOnRootTimestamp) {
   const std::int64_t end_ms = kTodayMs;
   const std::int64_t lookback_ms = 60000;
   const std::int64_t begin_us = (end_ms - lookback_ms) * 1000;
-  AcceptEach(Spans(MakeSpan({.trace_id = "1", .id = "1", .timestamp_us = begin_us - 1,
-                        .local_service = "svc"}),
-              MakeSpan({.trace_id = "2", .id = "1", .timestamp_us = begin_us,
-                        .local_service = "svc"}),
-              MakeSpan({.trace_id = "3", .id = "1", .timestamp_us = end_ms * 1000,
-                        .local_service = "svc"}),
-              MakeSpan({.trace_id = "4", .id = "1", .timestamp_us = end_ms * 1000 + 1,
-                        .local_service = "svc"}),
-              // No timestamp at all: never found by search.
-              MakeSpan({.trace_id = "5", .id = "1", .local_service = "svc"})));
+  AcceptEach(Spans(
+      MakeSpan({.trace_id = "1", .id = "1", .timestamp_us = begin_us - 1, .local_service = "svc"}),
+      MakeSpan({.trace_id = "2", .id = "1", .timestamp_us = begin_us, .local_service = "svc"}),
+      MakeSpan({.trace_id = "3", .id = "1", .timestamp_us = end_ms * 1000, .local_service = "svc"}),
+      MakeSpan(
+          {.trace_id = "4", .id = "1", .timestamp_us = end_ms * 1000 + 1, .local_service = "svc"}),
+      // No timestamp at all: never found by search.
+      MakeSpan({.trace_id = "5", .id = "1", .local_service = "svc"})));
   QueryRequest request = Query();
   request.end_ts_ms = end_ms;
   request.lookback_ms = lookback_ms;
@@ -192,15 +202,26 @@ TEST_P(SpanStoreConformanceTest, SearchWindowIsInclusiveOnRootTimestamp) {
 
 TEST_P(SpanStoreConformanceTest, SearchWindowUsesRootOrEarliestTimestamp) {
   // "a": the root is two days old although a child is recent: out of a one-day window.
-  AcceptEach(Spans(MakeSpan({.trace_id = "a", .id = "1", .timestamp_us = kTodayUs - 2 * kDayMs * 1000,
-                        .local_service = "svc"}),
-              MakeSpan({.trace_id = "a", .id = "2", .parent_id = "1", .timestamp_us = kTodayUs,
-                        .local_service = "svc"})));
+  AcceptEach(Spans(MakeSpan({.trace_id = "a",
+                             .id = "1",
+                             .timestamp_us = kTodayUs - 2 * kDayMs * 1000,
+                             .local_service = "svc"}),
+                   MakeSpan({.trace_id = "a",
+                             .id = "2",
+                             .parent_id = "1",
+                             .timestamp_us = kTodayUs,
+                             .local_service = "svc"})));
   // "b": headless (root never reported): its earliest span decides, in the window.
-  AcceptEach(Spans(MakeSpan({.trace_id = "b", .id = "3", .parent_id = "2",
-                        .timestamp_us = kTodayUs - 10, .local_service = "svc"}),
-              MakeSpan({.trace_id = "b", .id = "2", .parent_id = "1",
-                        .timestamp_us = kTodayUs - 20, .local_service = "svc"})));
+  AcceptEach(Spans(MakeSpan({.trace_id = "b",
+                             .id = "3",
+                             .parent_id = "2",
+                             .timestamp_us = kTodayUs - 10,
+                             .local_service = "svc"}),
+                   MakeSpan({.trace_id = "b",
+                             .id = "2",
+                             .parent_id = "1",
+                             .timestamp_us = kTodayUs - 20,
+                             .local_service = "svc"})));
   EXPECT_THAT(Found(GetTraces(Query())), ElementsAre(Id("b")));
   QueryRequest request = Query();
   request.lookback_ms = 3 * kDayMs;

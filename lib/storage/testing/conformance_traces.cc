@@ -40,15 +40,30 @@ TEST_P(SpanStoreConformanceTest, GetTraceOfUnknownIdIsEmpty) {
 
 TEST_P(SpanStoreConformanceTest, SpansOrderedByTimestampThenIdWithAbsentTimestampFirst) {
   std::vector<trace::SpanRecordPtr> spans;
-  spans.push_back(MakeSpan({.trace_id = "a", .id = "9", .parent_id = "1", .name = "late",
-                            .timestamp_us = kTodayUs + 5, .local_service = "svc"}));
-  spans.push_back(MakeSpan({.trace_id = "a", .id = "3", .parent_id = "1", .name = "same-ts",
-                            .timestamp_us = kTodayUs + 5, .local_service = "svc"}));
-  spans.push_back(MakeSpan({.trace_id = "a", .id = "1", .name = "root",
-                            .timestamp_us = kTodayUs, .local_service = "svc"}));
+  spans.push_back(MakeSpan({.trace_id = "a",
+                            .id = "9",
+                            .parent_id = "1",
+                            .name = "late",
+                            .timestamp_us = kTodayUs + 5,
+                            .local_service = "svc"}));
+  spans.push_back(MakeSpan({.trace_id = "a",
+                            .id = "3",
+                            .parent_id = "1",
+                            .name = "same-ts",
+                            .timestamp_us = kTodayUs + 5,
+                            .local_service = "svc"}));
+  spans.push_back(MakeSpan({.trace_id = "a",
+                            .id = "1",
+                            .name = "root",
+                            .timestamp_us = kTodayUs,
+                            .local_service = "svc"}));
   // A fragment without timestamp (e.g. a late "finish" report) sorts first: timestamp 0.
-  spans.push_back(MakeSpan({.trace_id = "a", .id = "4", .parent_id = "1", .name = "fragment",
-                            .local_service = "svc", .tags = {{"k", "v"}}}));
+  spans.push_back(MakeSpan({.trace_id = "a",
+                            .id = "4",
+                            .parent_id = "1",
+                            .name = "fragment",
+                            .local_service = "svc",
+                            .tags = {{"k", "v"}}}));
   AcceptEach(spans);
 
   EXPECT_THAT(GetTrace("a"),
@@ -101,13 +116,22 @@ struct MixedIds {
 
 MixedIds MixedIdTraces() {
   MixedIds traces;
-  traces.high.push_back(MakeSpan({.trace_id = kHigh128, .id = "1", .kind = SpanKind::kServer,
-                                  .name = "get", .timestamp_us = kTodayUs, .duration_us = 10,
+  traces.high.push_back(MakeSpan({.trace_id = kHigh128,
+                                  .id = "1",
+                                  .kind = SpanKind::kServer,
+                                  .name = "get",
+                                  .timestamp_us = kTodayUs,
+                                  .duration_us = 10,
                                   .local_service = "frontend"}));
-  traces.low.push_back(MakeSpan({.trace_id = kLow64, .id = "2", .parent_id = "1",
-                                 .kind = SpanKind::kServer, .name = "get",
-                                 .timestamp_us = kTodayUs + 1, .duration_us = 5,
-                                 .local_service = "backend", .remote_service = "frontend"}));
+  traces.low.push_back(MakeSpan({.trace_id = kLow64,
+                                 .id = "2",
+                                 .parent_id = "1",
+                                 .kind = SpanKind::kServer,
+                                 .name = "get",
+                                 .timestamp_us = kTodayUs + 1,
+                                 .duration_us = 5,
+                                 .local_service = "backend",
+                                 .remote_service = "frontend"}));
   return traces;
 }
 

@@ -21,8 +21,8 @@ void PrintTo(const StoreFactory& factory, std::ostream* out) {
 
 StoreHarness::StoreHarness(StoreFactory factory) : factory_(std::move(factory)) {
   const char* tmp = std::getenv("TMPDIR");
-  std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") +
-                        "/cairn-store-test-XXXXXX";
+  std::string pattern =
+      std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/cairn-store-test-XXXXXX";
   if (char* made = ::mkdtemp(pattern.data()); made != nullptr) root_ = made;
 }
 

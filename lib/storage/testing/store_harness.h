@@ -41,8 +41,8 @@ struct StoreFactory {
   // Opens a store keeping its files under `dir`: an existing, empty directory for a new store,
   // the same directory again on Restart(). Stores without files ignore it. `clock` outlives
   // the store.
-  std::function<Result<std::unique_ptr<SpanStore>>(const StoreOptions& options,
-                                                   trace::Clock& clock, const std::string& dir)>
+  std::function<Result<std::unique_ptr<SpanStore>>(const StoreOptions& options, trace::Clock& clock,
+                                                   const std::string& dir)>
       open;
   // Whether accepted spans survive closing the store and opening it over the same directory
   // (enables the restart tests).

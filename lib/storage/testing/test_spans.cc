@@ -12,8 +12,8 @@ namespace cairn::storage::testing {
 namespace {
 
 [[noreturn]] void Die(std::string_view what, std::string_view value) {
-  std::fprintf(stderr, "test_spans: bad %.*s '%.*s'\n", static_cast<int>(what.size()),
-               what.data(), static_cast<int>(value.size()), value.data());
+  std::fprintf(stderr, "test_spans: bad %.*s '%.*s'\n", static_cast<int>(what.size()), what.data(),
+               static_cast<int>(value.size()), value.data());
   std::abort();
 }
 
@@ -58,18 +58,17 @@ std::vector<trace::SpanRecordPtr> ThreeTierTrace(std::string_view trace_id,
                                                  std::int64_t timestamp_us) {
   using trace::SpanKind;
   std::vector<trace::SpanRecordPtr> spans;
-  spans.push_back(MakeSpan({.trace_id = trace_id,
-                            .id = "1",
-                            .kind = SpanKind::kServer,
-                            .name = "GET /",
-                            .timestamp_us = timestamp_us,
-                            .duration_us = 350000,
-                            .local_service = "frontend",
-                            .tags = {{"environment", "prod"},
-                                     {"http.method", "GET"},
-                                     {"http.path", "/"}},
-                            .local_ipv4 = "172.17.0.13",
-                            .local_port = 8080}));
+  spans.push_back(
+      MakeSpan({.trace_id = trace_id,
+                .id = "1",
+                .kind = SpanKind::kServer,
+                .name = "GET /",
+                .timestamp_us = timestamp_us,
+                .duration_us = 350000,
+                .local_service = "frontend",
+                .tags = {{"environment", "prod"}, {"http.method", "GET"}, {"http.path", "/"}},
+                .local_ipv4 = "172.17.0.13",
+                .local_port = 8080}));
   spans.push_back(MakeSpan({.trace_id = trace_id,
                             .id = "2",
                             .parent_id = "1",
@@ -94,21 +93,21 @@ std::vector<trace::SpanRecordPtr> ThreeTierTrace(std::string_view trace_id,
                             .shared = true,
                             .local_ipv4 = "172.17.0.14",
                             .local_port = 9000}));
-  spans.push_back(MakeSpan({.trace_id = trace_id,
-                            .id = "3",
-                            .parent_id = "2",
-                            .kind = SpanKind::kClient,
-                            .name = "query",
-                            .timestamp_us = timestamp_us + 100000,
-                            .duration_us = 50000,
-                            .local_service = "backend",
-                            .remote_service = "db",
-                            .tags = {{"error", "timeout"}, {"environment", "prod"}},
-                            .annotations = {{timestamp_us + 100100, "wr"},
-                                            {timestamp_us + 149000, "ws"}},
-                            .local_ipv4 = "172.17.0.14",
-                            .local_port = 9000,
-                            .remote_ipv6 = "2001:db8::c001"}));
+  spans.push_back(
+      MakeSpan({.trace_id = trace_id,
+                .id = "3",
+                .parent_id = "2",
+                .kind = SpanKind::kClient,
+                .name = "query",
+                .timestamp_us = timestamp_us + 100000,
+                .duration_us = 50000,
+                .local_service = "backend",
+                .remote_service = "db",
+                .tags = {{"error", "timeout"}, {"environment", "prod"}},
+                .annotations = {{timestamp_us + 100100, "wr"}, {timestamp_us + 149000, "ws"}},
+                .local_ipv4 = "172.17.0.14",
+                .local_port = 9000,
+                .remote_ipv6 = "2001:db8::c001"}));
   return spans;
 }
 

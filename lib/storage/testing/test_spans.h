@@ -74,7 +74,8 @@ trace::TraceId TraceIdOf(std::string_view hex);
 std::string Json(const trace::SpanRecord& span);
 std::vector<std::string> Json(const std::vector<trace::SpanRecordPtr>& spans);
 
-// The "traceId" of the first span of each trace (stored JSON starts with it); "" for an empty trace.
+// The "traceId" of the first span of each trace (stored JSON starts with it); "" for an empty
+// trace.
 std::string TraceIdText(const Trace& trace);
 std::vector<std::string> TraceIdTexts(const std::vector<Trace>& traces);
 

@@ -45,3 +45,14 @@ format:
 
 clean:
 	rm -rf build build-release build-asan build-tsan
+
+# Ingest, query and overload figures of cairn-server (scripts/bench-ingest, docs/benchmarks.md).
+.PHONY: bench-ingest demo-check
+bench-ingest: BUILD_TYPE = Release
+bench-ingest: BUILD_DIR = build-release
+bench-ingest: build
+	@scripts/bench-ingest --build-dir $(BUILD_DIR)
+
+# The demo, non-interactively: start, send landscape traces, verify them through the API, stop.
+demo-check: build
+	@scripts/demo --check --build-dir $(BUILD_DIR)

@@ -259,29 +259,37 @@ void IpText::SetIpv6(const std::uint8_t bytes[16]) {
   SetText(Family::kIpv6, {text, length});
 }
 
-// The common case, "a.b.c.d" with 1..3 digit octets up to 255, in one pass. Equivalent to netty's
-// isValidIpV4Address for text made only of digits and dots.
-bool IsPlainIpv4(std::string_view text) {
+namespace {
+
+// The common case, "a.b.c.d" with 1..3 digit octets up to 255, in one pass: equivalent to netty's
+// isValidIpV4Address for text made only of digits and dots. Fills `octets`; `canonical` tells
+// whether the text already has no leading zeros.
+bool ParsePlainIpv4(std::string_view text, std::uint8_t octets[4], bool& canonical) {
   if (text.size() < 7 || text.size() > 15) return false;
-  int octets = 0;
+  int octet = 0;
   int digits = 0;
   unsigned value = 0;
+  canonical = true;
   for (char c : text) {
     if (c >= '0' && c <= '9') {
+      if (digits == 1 && value == 0) canonical = false;  // leading zero
       if (++digits > 3) return false;
       value = value * 10 + static_cast<unsigned>(c - '0');
     } else if (c == '.') {
-      if (digits == 0 || value > 255 || ++octets > 3) return false;
+      if (digits == 0 || value > 255 || octet == 3) return false;
+      octets[octet++] = static_cast<std::uint8_t>(value);
       digits = 0;
       value = 0;
     } else {
       return false;
     }
   }
-  return octets == 3 && digits != 0 && value <= 255;
+  if (octet != 3 || digits == 0 || value > 255) return false;
+  octets[3] = static_cast<std::uint8_t>(value);
+  return true;
 }
 
-// Octets of IPv4 text already validated by IsPlainIpv4 or IsValidIpv4Range.
+// Octets of IPv4 text already validated by IsValidIpv4Range.
 void ParseOctets(std::string_view text, std::uint8_t octets[4]) {
   int octet = 0;
   unsigned value = 0;
@@ -296,12 +304,18 @@ void ParseOctets(std::string_view text, std::uint8_t octets[4]) {
   octets[octet] = static_cast<std::uint8_t>(value);
 }
 
+}  // namespace
+
 bool IpText::ParseText(std::string_view text) {
   if (text.empty()) return false;
   std::uint8_t octets[4];
-  if (IsPlainIpv4(text)) {
-    ParseOctets(text, octets);
-    SetIpv4(octets);
+  bool canonical = false;
+  if (ParsePlainIpv4(text, octets, canonical)) {
+    if (canonical) {
+      SetText(Family::kIpv4, text);
+    } else {
+      SetIpv4(octets);
+    }
     return true;
   }
   switch (DetectFamily(text)) {

@@ -211,7 +211,7 @@ Status NextField(simdjson::simdjson_result<simdjson::ondemand::field>&& result,
   while (key_end > key_start && key_end[-1] != '"') --key_end;
   if (key_end <= key_start) return Malformed();
   std::string_view key(key_start, static_cast<std::size_t>(key_end - 1 - key_start));
-  if (fast::HasByte(key, '\\') && field.unescaped_key().get(key) != simdjson::SUCCESS) {
+  if (fast::HasBackslash(key) && field.unescaped_key().get(key) != simdjson::SUCCESS) {
     return Malformed();
   }
   fields.name = key;

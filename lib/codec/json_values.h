@@ -64,20 +64,20 @@ Status ReadIntSlow(simdjson::ondemand::value& value, const JsonPath& path, std::
 
 namespace fast {
 
-// Whether `text` contains `c`, eight bytes at a time.
-inline bool HasByte(std::string_view text, char c) {
+// Whether `text` contains a backslash, eight bytes at a time. `text` must lie in a simdjson input
+// buffer, whose padding makes reading up to 7 bytes past its end safe (those bytes are masked).
+inline bool HasBackslash(std::string_view text) {
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
   constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
-  const std::uint64_t pattern = kOnes * static_cast<unsigned char>(c);
-  std::size_t i = 0;
-  for (; i + 8 <= text.size(); i += 8) {
+  constexpr std::uint64_t kPattern = kOnes * '\\';
+  for (std::size_t i = 0; i < text.size(); i += 8) {
     std::uint64_t x;
     std::memcpy(&x, text.data() + i, 8);
-    x ^= pattern;
-    if (((x - kOnes) & ~x & kHighs) != 0) return true;
-  }
-  for (; i < text.size(); ++i) {
-    if (text[i] == c) return true;
+    x ^= kPattern;
+    std::uint64_t found = (x - kOnes) & ~x & kHighs;  // exact below the first match
+    std::size_t left = text.size() - i;
+    if (left < 8) found &= (std::uint64_t{1} << (8 * left)) - 1;
+    if (found != 0) return true;
   }
   return false;
 }
@@ -99,7 +99,7 @@ inline bool String(std::string_view token, std::string_view& out) {
   token = TrimRight(token);
   if (token.size() < 2 || token.front() != '"' || token.back() != '"') return false;
   std::string_view content = token.substr(1, token.size() - 2);
-  if (HasByte(content, '\\')) return false;
+  if (HasBackslash(content)) return false;
   out = content;
   return true;
 }

@@ -1,6 +1,7 @@
 #include "lib/codec/zipkin_ids.h"
 
 #include <array>
+#include <cstring>
 #include <string>
 
 namespace cairn::codec {
@@ -15,8 +16,44 @@ constexpr std::array<std::uint8_t, 256> MakeHexValues() {
 }
 constexpr std::array<std::uint8_t, 256> kHexValues = MakeHexValues();
 
+// Eight lower-hex chars (one little-endian word of ASCII) to their 32-bit value; false if any
+// byte is not '0'..'9' or 'a'..'f'.
+bool ParseHex8(std::uint64_t x, std::uint64_t& out) {
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  if ((x & kHigh) != 0) return false;  // non-ASCII
+  // With each byte's high bit set, subtracting a constant below 0x80 never borrows across bytes;
+  // the high bit then says "byte >= constant".
+  const std::uint64_t t = x | kHigh;
+  const std::uint64_t ge_0 = t - kOnes * '0';
+  const std::uint64_t ge_colon = t - kOnes * ('9' + 1);
+  const std::uint64_t ge_a = t - kOnes * 'a';
+  const std::uint64_t ge_g = t - kOnes * ('f' + 1);
+  const std::uint64_t valid = ((ge_0 & ~ge_colon) | (ge_a & ~ge_g)) & kHigh;
+  if (valid != kHigh) return false;
+  // Nibbles: low four bits, plus 9 for letters (bit 6 set).
+  std::uint64_t nibbles = (x & 0x0F0F0F0F0F0F0F0FULL) + ((x >> 6) & kOnes) * 9;
+  // The first char is the most significant: pair bytes into 16-bit lanes, then gather.
+  std::uint64_t pairs =
+      ((nibbles & 0x000F000F000F000FULL) << 4) | ((nibbles >> 8) & 0x000F000F000F000FULL);
+  out = ((pairs & 0xFF) << 24) | (((pairs >> 16) & 0xFF) << 16) | (((pairs >> 32) & 0xFF) << 8) |
+        ((pairs >> 48) & 0xFF);
+  return true;
+}
+
 // Parses up to 16 lower-hex chars; false on any other char.
 bool ParseHex(std::string_view hex, std::uint64_t& out) {
+  if (hex.size() == 16) {
+    std::uint64_t a;
+    std::uint64_t b;
+    std::uint64_t high;
+    std::uint64_t low;
+    std::memcpy(&a, hex.data(), 8);
+    std::memcpy(&b, hex.data() + 8, 8);
+    if (!ParseHex8(a, high) || !ParseHex8(b, low)) return false;
+    out = high << 32 | low;
+    return true;
+  }
   std::uint64_t value = 0;
   for (char c : hex) {
     std::uint8_t v = kHexValues[static_cast<unsigned char>(c)];

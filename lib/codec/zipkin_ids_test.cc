@@ -62,6 +62,41 @@ TEST(SpanIdTest, ErrorsMatchZipkin) {
   EXPECT_EQ(ParseSpanId("0").status().message(), "id is all zeros");
 }
 
+// The 16-char fast path must agree with a plain per-character check for every byte value at
+// every position.
+TEST(SpanIdTest, EveryByteAtEveryPosition) {
+  auto reference = [](const std::string& hex, std::uint64_t& out) {
+    std::uint64_t value = 0;
+    for (char c : hex) {
+      int v;
+      if (c >= '0' && c <= '9') {
+        v = c - '0';
+      } else if (c >= 'a' && c <= 'f') {
+        v = c - 'a' + 10;
+      } else {
+        return false;
+      }
+      value = value << 4 | static_cast<std::uint64_t>(v);
+    }
+    out = value;
+    return true;
+  };
+  for (int position = 0; position < 16; ++position) {
+    for (int byte = 0; byte < 256; ++byte) {
+      std::string hex = "0123456789abcdef";
+      hex[position] = static_cast<char>(byte);
+      std::uint64_t expected = 0;
+      bool valid = reference(hex, expected) && expected != 0;
+      Result<trace::SpanId> id = ParseSpanId(hex);
+      ASSERT_EQ(id.ok(), valid) << position << " " << byte;
+      if (valid) {
+        EXPECT_EQ(*id, expected) << position << " " << byte;
+      }
+    }
+  }
+  EXPECT_EQ(*ParseSpanId("fedcba9876543210"), 0xfedcba9876543210u);
+}
+
 TEST(ParentIdTest, AllZerosMeansAbsent) {
   EXPECT_EQ(*ParseParentId("0"), 0u);
   EXPECT_EQ(*ParseParentId("0000000000000000"), 0u);

@@ -22,8 +22,8 @@ class HttpClient::Impl {
   Impl(const std::string& host, std::uint16_t port, std::chrono::milliseconds timeout)
       : timeout_(timeout) {
     boost::system::error_code ec;
-    asio::ip::address address = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host,
-                                                       ec);
+    asio::ip::address address =
+        asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
     if (ec) address_error_ = "bad address " + host + ": " + ec.message();
     endpoint_ = asio::ip::tcp::endpoint(address, port);
     request_.version(11);
@@ -157,8 +157,8 @@ std::string UrlEncode(std::string_view value) {
   std::string out;
   out.reserve(value.size() * 3);
   for (unsigned char c : value) {
-    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                      (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '.' || c == '_' || c == '~';
     if (unreserved) {
       out.push_back(static_cast<char>(c));
     } else {

@@ -72,7 +72,8 @@ LandscapeTraceInfo LandscapeSpanGenerator::AppendTrace(const trace::TraceId& tra
                                                        std::vector<SpanRecordPtr>& out,
                                                        int account_id) {
   LandscapeTraceInfo info;
-  info.account_id = account_id >= 0 ? account_id : kFirstAccount + static_cast<int>(Between(0, kAccounts - 1));
+  info.account_id =
+      account_id >= 0 ? account_id : kFirstAccount + static_cast<int>(Between(0, kAccounts - 1));
   info.quote_failed = std::uniform_real_distribution<double>(0, 1)(rng_) < quote_error_rate_;
   const std::size_t first = out.size();
   const std::string id_text = std::to_string(info.account_id);
@@ -88,8 +89,8 @@ LandscapeTraceInfo LandscapeSpanGenerator::AppendTrace(const trace::TraceId& tra
   const std::int64_t produce_duration = vip ? Between(120, 400) : 0;
   if (vip) cursor += produce_duration + Between(5, 20);
   const std::int64_t quote_start = cursor;
-  const std::int64_t quote_duration = info.quote_failed ? Between(1'000, 4'000)
-                                                        : Between(24'000, 38'000);
+  const std::int64_t quote_duration =
+      info.quote_failed ? Between(1'000, 4'000) : Between(24'000, 38'000);
   cursor += quote_duration + Between(20, 80);
   const std::int64_t image_start = cursor;
   const std::int64_t image_duration = Between(700, 1'600);
@@ -98,8 +99,10 @@ LandscapeTraceInfo LandscapeSpanGenerator::AppendTrace(const trace::TraceId& tra
 
   const std::int64_t edge_client_start = start_us + Between(200, 600);
   const std::int64_t account_start = edge_client_start + Between(150, 400);
-  const std::int64_t edge_client_duration = (account_start - edge_client_start) * 2 + account_duration;
-  const std::int64_t edge_duration = edge_client_start - start_us + edge_client_duration + Between(100, 400);
+  const std::int64_t edge_client_duration =
+      (account_start - edge_client_start) * 2 + account_duration;
+  const std::int64_t edge_duration =
+      edge_client_start - start_us + edge_client_duration + Between(100, 400);
 
   const trace::SpanId edge_server = NextSpanId();
   const trace::SpanId edge_client = NextSpanId();
@@ -107,7 +110,8 @@ LandscapeTraceInfo LandscapeSpanGenerator::AppendTrace(const trace::TraceId& tra
 
   SpanRecordPtr span = NewSpan(trace_id, 0, edge_server, SpanKind::kServer,
                                "get /api/accounts/{id}", start_us, edge_duration, kEdge);
-  span->SetRemoteEndpoint({"", "192.0.2.15", "", static_cast<std::uint16_t>(Between(30000, 60000))});
+  span->SetRemoteEndpoint(
+      {"", "192.0.2.15", "", static_cast<std::uint16_t>(Between(30000, 60000))});
   HttpTags(*span, edge_path, 200);
   span->SetTag("http.route", "/api/accounts/{id}");
   out.push_back(std::move(span));
@@ -139,8 +143,8 @@ LandscapeTraceInfo LandscapeSpanGenerator::AppendTrace(const trace::TraceId& tra
     span->AddAnnotation(account_start + produce_start + produce_duration - 5, "Sent VIP message");
     out.push_back(std::move(span));
 
-    const std::int64_t consume_start = account_start + produce_start + produce_duration +
-                                       Between(300, 1'500);
+    const std::int64_t consume_start =
+        account_start + produce_start + produce_duration + Between(300, 1'500);
     span = NewSpan(trace_id, producer, NextSpanId(), SpanKind::kConsumer, "vipservice#onmessage",
                    consume_start, Between(10'000, 11'500), kVip);
     span->SetRemoteEndpoint(kBroker);
@@ -159,8 +163,8 @@ LandscapeTraceInfo LandscapeSpanGenerator::AppendTrace(const trace::TraceId& tra
 
   const std::int64_t quote_server_start = account_start + quote_start + Between(150, 400);
   span = NewSpan(trace_id, quote_client, NextSpanId(), SpanKind::kServer, "getquote",
-                 quote_server_start, quote_duration - 2 * (quote_server_start - account_start - quote_start),
-                 kQuotes);
+                 quote_server_start,
+                 quote_duration - 2 * (quote_server_start - account_start - quote_start), kQuotes);
   span->SetRemoteEndpoint({"", kAccount.ipv4, "", 0});
   HttpTags(*span, "/api/quote", quote_status);
   span->SetTag("quote.strength", "4");

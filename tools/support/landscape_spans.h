@@ -21,8 +21,9 @@
 namespace cairn::tools {
 
 struct LandscapeTraceInfo {
-  int account_id = 0;      // 10000..10099
-  bool quote_failed = false;  // quotes-service answered 500 (error tags; the fallback quote was used)
+  int account_id = 0;  // 10000..10099
+  bool quote_failed =
+      false;  // quotes-service answered 500 (error tags; the fallback quote was used)
   std::size_t spans = 0;
 };
 
@@ -34,7 +35,7 @@ class LandscapeSpanGenerator {
 
   explicit LandscapeSpanGenerator(std::uint64_t seed, double quote_error_rate = 0.02);
 
-  // Appends the spans of one request (9 spans; 11 for the VIP account) with `trace_id`, the root
+  // Appends the spans of one request (8 spans; 10 for the VIP account) with `trace_id`, the root
   // starting at `start_us` (epoch microseconds). account_id < 0 picks one at random.
   LandscapeTraceInfo AppendTrace(const trace::TraceId& trace_id, std::int64_t start_us,
                                  std::vector<trace::SpanRecordPtr>& out, int account_id = -1);

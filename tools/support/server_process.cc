@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <fstream>
@@ -150,9 +151,7 @@ Status ServerProcess::AwaitListening() {
 
 ServerProcess::~ServerProcess() { Kill(); }
 
-std::string ServerProcess::BaseUrl() const {
-  return "http://127.0.0.1:" + std::to_string(port_);
-}
+std::string ServerProcess::BaseUrl() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
 bool ServerProcess::Running() {
   if (pid_ <= 0) return false;

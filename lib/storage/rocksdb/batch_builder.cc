@@ -48,6 +48,8 @@ BatchBuilder::BatchBuilder(const StoreOptions& options,
                             std::tie(b->trace_id.low, b->trace_id.high);
                    });
   for (const trace::SpanRecord* span : spans_) {
+    // JSON and group header, plus postings (about a quarter of the JSON) when searchable.
+    approximate_bytes_ += span->ApproximateBytes() * (options_.search_enabled ? 5 : 4) / 4 + 32;
     if (trace_los_.empty() || trace_los_.back() != span->trace_id.low) {
       trace_los_.push_back(span->trace_id.low);
     }
@@ -99,8 +101,11 @@ void BatchBuilder::Build(std::uint64_t seq, Bucket& bucket, std::int64_t now_us,
     postings.Emit(seq, [&](std::string_view key, std::string_view posting_value) {
       (void)batch.Put(bucket.index(), key, posting_value);
     });
+    std::string key;
     std::unique_lock<std::mutex> lock = bucket.LockNames();
-    for (const std::string& key : name_keys_) {
+    for (const Name& name : names_) {
+      key = name.tag == kServiceNameTag ? ServiceNameKey(name.first)
+                                        : PairNameKey(name.tag, name.first, name.second);
       if (bucket.written_names().contains(key)) continue;
       (void)batch.Put(bucket.index(), key, rocksdb::Slice());
       new_names.push_back(key);
@@ -113,31 +118,20 @@ void BatchBuilder::Build(std::uint64_t seq, Bucket& bucket, std::int64_t now_us,
   (void)batch.Put(default_family, DirtyKey(seq), los);
 }
 
-void BatchBuilder::AddName(char tag, std::string_view first, std::string_view second) {
-  scratch_.clear();
-  scratch_.push_back(tag);
-  if (tag != kServiceNameTag) PutFixed32BE(scratch_, static_cast<std::uint32_t>(first.size()));
-  scratch_.append(first);
-  scratch_.append(second);
-  if (name_keys_.find(std::string_view(scratch_)) == name_keys_.end()) {
-    name_keys_.insert(scratch_);
-  }
-}
-
 void BatchBuilder::CollectNames(const trace::SpanRecord& span) {
   const std::string_view service = span.local_endpoint.service_name;
   if (!service.empty()) {
-    AddName(kServiceNameTag, service, {});
-    if (!span.name.empty()) AddName(kSpanNameTag, service, span.name);
+    names_.insert({kServiceNameTag, service, {}});
+    if (!span.name.empty()) names_.insert({kSpanNameTag, service, span.name});
     if (!span.remote_endpoint.service_name.empty()) {
-      AddName(kRemoteNameTag, service, span.remote_endpoint.service_name);
+      names_.insert({kRemoteNameTag, service, span.remote_endpoint.service_name});
     }
   }
   if (options_.autocomplete_keys.empty()) return;
   for (const trace::TagView& tag : span.tags()) {
     if (std::find(options_.autocomplete_keys.begin(), options_.autocomplete_keys.end(),
                   tag.key) != options_.autocomplete_keys.end()) {
-      AddName(kAutocompleteTag, tag.key, tag.value);
+      names_.insert({kAutocompleteTag, tag.key, tag.value});
     }
   }
 }

@@ -30,6 +30,9 @@ class BatchBuilder {
  public:
   BatchBuilder(const StoreOptions& options, std::span<const trace::SpanRecord* const> spans);
 
+  // About how many bytes the WriteBatch will hold (to reserve them up front).
+  std::size_t approximate_bytes() const { return approximate_bytes_; }
+
   // The distinct lower trace ids of the batch.
   const std::vector<std::uint64_t>& trace_los() const { return trace_los_; }
 
@@ -40,22 +43,27 @@ class BatchBuilder {
              std::vector<std::string>& new_names);
 
  private:
-  struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const {
-      return std::hash<std::string_view>{}(text);
+  // A name key's parts (views into the spans) until the batch's distinct names are known.
+  struct Name {
+    char tag;
+    std::string_view first;
+    std::string_view second;
+    friend bool operator==(const Name&, const Name&) = default;
+  };
+  struct NameHash {
+    std::size_t operator()(const Name& name) const {
+      const std::hash<std::string_view> hash;
+      return (hash(name.first) * 31 + hash(name.second)) * 31 + static_cast<std::size_t>(name.tag);
     }
   };
 
   void CollectNames(const trace::SpanRecord& span);
-  // Adds the name key tag + first + second (ServiceNameKey / PairNameKey layout).
-  void AddName(char tag, std::string_view first, std::string_view second);
 
   const StoreOptions& options_;
   std::vector<const trace::SpanRecord*> spans_;  // grouped by trace id
   std::vector<std::uint64_t> trace_los_;
-  std::unordered_set<std::string, StringHash, std::equal_to<>> name_keys_;
-  std::string scratch_;
+  std::size_t approximate_bytes_ = 0;
+  std::unordered_set<Name, NameHash> names_;
 };
 
 // Remembers names written into a bucket; clears the memory past this many (re-writing a name is

@@ -65,7 +65,6 @@ rocksdb::ColumnFamilyOptions FamilyOptions::Base(std::size_t write_buffer_bytes,
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   if (prefix_bloom) {
     options.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(kSpanPrefixSize));
-    options.memtable_prefix_bloom_size_ratio = 0.05;
   }
   return options;
 }

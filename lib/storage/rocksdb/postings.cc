@@ -47,20 +47,19 @@ void PostingsBuilder::AddSpan(const trace::SpanRecord& span, std::int64_t timest
 void PostingsBuilder::Add(PostingType type, std::string_view term, std::uint32_t minute,
                           const Posting& posting) {
   if (term.size() > kMaxTermBytes) term = term.substr(0, kMaxTermBytes);
-  scratch_.clear();
-  scratch_.push_back(static_cast<char>(type));
-  scratch_.push_back(static_cast<char>(term.size() >> 8));
-  scratch_.push_back(static_cast<char>(term.size() & 0xff));
-  scratch_.append(term);
-  const std::size_t prefix_size = scratch_.size();
-  PutFixed32BE(scratch_, minute);
-
-  auto it = index_.find(std::string_view(scratch_));
-  if (it == index_.end()) {
-    it = index_.emplace(scratch_, groups_.size()).first;
-    groups_.push_back({&it->first, Group{type, prefix_size, minute, {}}});
+  std::vector<std::size_t>& term_groups = terms_[TermKey{type, term}];
+  std::size_t index = groups_.size();
+  for (std::size_t candidate : term_groups) {
+    if (groups_[candidate].minute == minute) {
+      index = candidate;
+      break;
+    }
   }
-  std::vector<Posting>& postings = groups_[it->second].second.postings;
+  if (index == groups_.size()) {
+    groups_.push_back(Group{TermKey{type, term}, minute, {}});
+    term_groups.push_back(index);
+  }
+  std::vector<Posting>& postings = groups_[index].postings;
   // Spans arrive grouped by trace, so a trace's postings in one group are adjacent: merging with
   // the last one keeps one posting per trace (and tag value).
   if (!postings.empty()) {
@@ -83,8 +82,8 @@ void PostingsBuilder::Emit(
     std::uint64_t seq, const std::function<void(std::string_view, std::string_view)>& emit) const {
   std::string key;
   std::string value;
-  for (const auto& [map_key, group] : groups_) {
-    key.assign(*map_key, 0, group.prefix_size);
+  for (const Group& group : groups_) {
+    key = PostingTermPrefix(group.term.type, group.term.term);
     PutFixed32BE(key, ~group.minute);
     PutFixed64BE(key, seq);
     value.clear();
@@ -99,8 +98,8 @@ void PostingsBuilder::Emit(
       PutVarint64(value, static_cast<std::uint64_t>(offset));
       PutVarint64(value, static_cast<std::uint64_t>(posting.duration_us));
       value.push_back(static_cast<char>(posting.flags));
-      if (CarriesServiceHash(group.type)) PutFixed32BE(value, posting.service_hash);
-      if (group.type == PostingType::kTagKey) PutLengthPrefixed(value, posting.value);
+      if (CarriesServiceHash(group.term.type)) PutFixed32BE(value, posting.service_hash);
+      if (group.term.type == PostingType::kTagKey) PutLengthPrefixed(value, posting.value);
     }
     emit(key, value);
   }

@@ -63,25 +63,27 @@ class PostingsBuilder {
   std::size_t group_count() const { return groups_.size(); }
 
  private:
-  struct Group {
+  struct TermKey {
     PostingType type;
-    std::size_t prefix_size;  // of the map key: type + u16 len + term
+    std::string_view term;  // truncated to kMaxTermBytes; views into the spans
+    friend bool operator==(const TermKey&, const TermKey&) = default;
+  };
+  struct TermKeyHash {
+    std::size_t operator()(const TermKey& key) const {
+      return std::hash<std::string_view>{}(key.term) * 31 + static_cast<std::size_t>(key.type);
+    }
+  };
+  struct Group {
+    TermKey term;
     std::uint32_t minute;
     std::vector<Posting> postings;
-  };
-  struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const {
-      return std::hash<std::string_view>{}(text);
-    }
   };
 
   void Add(PostingType type, std::string_view term, std::uint32_t minute, const Posting& posting);
 
-  // Key: term prefix + big-endian minute.
-  std::unordered_map<std::string, std::size_t, StringHash, std::equal_to<>> index_;
-  std::vector<std::pair<const std::string*, Group>> groups_;
-  std::string scratch_;
+  // Term -> its groups (usually one minute each, so a short list).
+  std::unordered_map<TermKey, std::vector<std::size_t>, TermKeyHash> terms_;
+  std::vector<Group> groups_;
 };
 
 // Reads the postings of one group value of `type`. Next() returns false at the end or on a

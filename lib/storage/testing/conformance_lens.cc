@@ -96,7 +96,9 @@ TEST_P(SpanStoreConformanceTest, ZipkinLensTracesRoundTrip) {
         store().GetDependencies(request.end_ts_ms, request.lookback_ms);
     ASSERT_TRUE(stored_links.ok()) << stored_links.status().ToString();
     EXPECT_EQ(SortedLinks(*stored_links), SortedLinks(links));
-    if (lens.file.find("messaging") != std::string::npos) EXPECT_FALSE(links.empty());
+    if (lens.file.find("messaging") != std::string::npos) {
+      EXPECT_FALSE(links.empty());
+    }
   }
 }
 

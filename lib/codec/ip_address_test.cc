@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <ostream>
 #include <string>
 
 namespace cairn::codec {
@@ -12,6 +13,7 @@ struct TextCase {
   std::string input;
   IpText::Family family;  // kNone: not an IP
   std::string text;
+  friend void PrintTo(const TextCase& c, std::ostream* os) { *os << '"' << c.input << '"'; }
 };
 
 class IpTextTest : public ::testing::TestWithParam<TextCase> {};

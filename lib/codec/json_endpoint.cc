@@ -8,6 +8,13 @@ namespace cairn::codec::internal {
 
 using simdjson::ondemand::json_type;
 
+namespace {
+bool IsEndpointKey(std::string_view key) {
+  return KeyIs(key, "serviceName") || KeyIs(key, "ipv4") || KeyIs(key, "ipv6") ||
+         KeyIs(key, "port");
+}
+}  // namespace
+
 Status ReadJsonEndpoint(simdjson::ondemand::value& value, const JsonPath& path, JsonEndpoint& out) {
   out = JsonEndpoint();
   json_type type;
@@ -18,7 +25,7 @@ Status ReadJsonEndpoint(simdjson::ondemand::value& value, const JsonPath& path, 
   JsonPath fields = path.Object();
   for (auto field_result : object) {
     simdjson::ondemand::field field;
-    CAIRN_RETURN_IF_ERROR(NextField(std::move(field_result), field, fields));
+    CAIRN_RETURN_IF_ERROR(NextField(std::move(field_result), field, fields, IsEndpointKey));
     std::string_view key = fields.name;
     simdjson::ondemand::value& field_value = field.value();
     if (IsNull(field_value)) continue;

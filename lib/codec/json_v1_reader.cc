@@ -17,9 +17,22 @@ namespace cairn::codec {
 namespace {
 
 using internal::JsonPath;
+using internal::KeyIs;
 using internal::V1Endpoint;
 using internal::V1Span;
 using simdjson::ondemand::json_type;
+
+bool IsV1SpanKey(std::string_view key) {
+  return KeyIs(key, "traceId") || KeyIs(key, "id") || KeyIs(key, "name") ||
+         KeyIs(key, "parentId") || KeyIs(key, "timestamp") || KeyIs(key, "duration") ||
+         KeyIs(key, "annotations") || KeyIs(key, "binaryAnnotations") || KeyIs(key, "debug");
+}
+bool IsV1AnnotationKey(std::string_view key) {
+  return KeyIs(key, "timestamp") || KeyIs(key, "value") || KeyIs(key, "endpoint");
+}
+bool IsV1BinaryAnnotationKey(std::string_view key) {
+  return KeyIs(key, "key") || KeyIs(key, "value") || KeyIs(key, "endpoint");
+}
 
 class V1Reader {
  public:
@@ -94,7 +107,8 @@ Status V1Reader::ReadAnnotation(simdjson::ondemand::value& value, const JsonPath
   V1Endpoint endpoint;
   for (auto field_result : object) {
     simdjson::ondemand::field field;
-    CAIRN_RETURN_IF_ERROR(internal::NextField(std::move(field_result), field, fields));
+    CAIRN_RETURN_IF_ERROR(
+        internal::NextField(std::move(field_result), field, fields, IsV1AnnotationKey));
     std::string_view key = fields.name;
     if (internal::KeyIs(key, "timestamp")) {
       CAIRN_RETURN_IF_ERROR(internal::ReadLong(field.value(), fields, timestamp));
@@ -130,7 +144,8 @@ Status V1Reader::ReadBinaryAnnotation(simdjson::ondemand::value& value, const Js
   V1Endpoint endpoint;
   for (auto field_result : object) {
     simdjson::ondemand::field field;
-    CAIRN_RETURN_IF_ERROR(internal::NextField(std::move(field_result), field, fields));
+    CAIRN_RETURN_IF_ERROR(
+        internal::NextField(std::move(field_result), field, fields, IsV1BinaryAnnotationKey));
     std::string_view name = fields.name;
     json_type type;
     CAIRN_RETURN_IF_ERROR(internal::TypeOf(field.value(), type));
@@ -171,7 +186,7 @@ Status V1Reader::ReadSpan(simdjson::ondemand::value& value, const JsonPath& path
   std::string_view text;
   for (auto field_result : object) {
     simdjson::ondemand::field field;
-    CAIRN_RETURN_IF_ERROR(internal::NextField(std::move(field_result), field, fields));
+    CAIRN_RETURN_IF_ERROR(internal::NextField(std::move(field_result), field, fields, IsV1SpanKey));
     std::string_view key = fields.name;
     simdjson::ondemand::value& field_value = field.value();
     if (internal::KeyIs(key, "traceId")) {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 
 #include "lib/codec/codec_test_util.h"
@@ -49,6 +50,8 @@ struct Case {
   const char* name;
   std::string v1;
   std::string v2;
+  // Keeps gtest from printing the raw bytes (padding included) of the struct.
+  friend void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 };
 
 class ConverterTest : public ::testing::TestWithParam<Case> {};
@@ -325,6 +328,8 @@ struct ErrorCase {
   const char* name;
   std::string body;
   std::string message;
+  // Keeps gtest from printing the raw bytes (padding included) of the struct.
+  friend void PrintTo(const ErrorCase& c, std::ostream* os) { *os << c.name; }
 };
 
 class V1ErrorTest : public ::testing::TestWithParam<ErrorCase> {};

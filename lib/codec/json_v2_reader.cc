@@ -25,6 +25,39 @@ using trace::SpanRecord;
 
 constexpr std::string_view kListType = "List<Span>";
 
+using internal::KeyIs;
+
+bool IsSpanKey(std::string_view key) {
+  switch (key.size()) {
+    case 2:
+      return KeyIs(key, "id");
+    case 4:
+      return KeyIs(key, "kind") || KeyIs(key, "name") || KeyIs(key, "tags");
+    case 5:
+      return KeyIs(key, "debug");
+    case 6:
+      return KeyIs(key, "shared");
+    case 7:
+      return KeyIs(key, "traceId");
+    case 8:
+      return KeyIs(key, "parentId") || KeyIs(key, "duration");
+    case 9:
+      return KeyIs(key, "timestamp");
+    case 11:
+      return KeyIs(key, "annotations");
+    case 13:
+      return KeyIs(key, "localEndpoint");
+    case 14:
+      return KeyIs(key, "remoteEndpoint");
+    default:
+      return false;
+  }
+}
+
+bool IsAnnotationKey(std::string_view key) {
+  return KeyIs(key, "timestamp") || KeyIs(key, "value");
+}
+
 Status ParseKind(std::string_view text, SpanKind& out) {
   if (text == "CLIENT") {
     out = SpanKind::kClient;
@@ -68,7 +101,8 @@ Status ReadAnnotations(simdjson::ondemand::value& value, const JsonPath& path, S
     bool has_value = false;
     for (auto field_result : object) {
       simdjson::ondemand::field field;
-      CAIRN_RETURN_IF_ERROR(internal::NextField(std::move(field_result), field, fields));
+      CAIRN_RETURN_IF_ERROR(
+          internal::NextField(std::move(field_result), field, fields, IsAnnotationKey));
       std::string_view key = fields.name;
       if (internal::KeyIs(key, "timestamp")) {
         CAIRN_RETURN_IF_ERROR(internal::ReadLong(field.value(), fields, timestamp));
@@ -118,7 +152,7 @@ Status ReadSpan(simdjson::ondemand::value& value, const JsonPath& path, SpanReco
   JsonEndpoint endpoint;
   for (auto field_result : object) {
     simdjson::ondemand::field field;
-    CAIRN_RETURN_IF_ERROR(internal::NextField(std::move(field_result), field, fields));
+    CAIRN_RETURN_IF_ERROR(internal::NextField(std::move(field_result), field, fields, IsSpanKey));
     std::string_view key = fields.name;
     simdjson::ondemand::value& field_value = field.value();
     if (internal::KeyIs(key, "traceId")) {

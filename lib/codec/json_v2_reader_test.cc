@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 
 #include "lib/codec/codec_test_util.h"
@@ -81,6 +82,8 @@ struct Case {
   const char* name;
   std::string body;
   std::string expected;  // normalised JSON of the decoded list
+  // Keeps gtest from printing the raw bytes (padding included) of the struct.
+  friend void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 };
 
 class NormalisationTest : public ::testing::TestWithParam<Case> {};
@@ -175,6 +178,8 @@ struct ErrorCase {
   const char* name;
   std::string body;
   std::string message;
+  // Keeps gtest from printing the raw bytes (padding included) of the struct.
+  friend void PrintTo(const ErrorCase& c, std::ostream* os) { *os << c.name; }
 };
 
 class ErrorTest : public ::testing::TestWithParam<ErrorCase> {};

@@ -200,8 +200,8 @@ Status TypeOf(simdjson::ondemand::value& value, json_type& out) {
   return Status::Ok();
 }
 
-Status NextField(simdjson::simdjson_result<simdjson::ondemand::field>&& result,
-                 simdjson::ondemand::field& field, JsonPath& fields) {
+Status NextFieldRaw(simdjson::simdjson_result<simdjson::ondemand::field>&& result,
+                    simdjson::ondemand::field& field, JsonPath& fields) {
   if (std::move(result).get(field) != simdjson::SUCCESS) return Malformed();
   // The key runs from just after its opening quote to the last quote before the value (only
   // whitespace and ':' separate them), so it can be viewed without copying.
@@ -210,12 +210,15 @@ Status NextField(simdjson::simdjson_result<simdjson::ondemand::field>&& result,
   const char* key_end = value_start;
   while (key_end > key_start && key_end[-1] != '"') --key_end;
   if (key_end <= key_start) return Malformed();
-  std::string_view key(key_start, static_cast<std::size_t>(key_end - 1 - key_start));
-  if (fast::HasBackslash(key) && field.unescaped_key().get(key) != simdjson::SUCCESS) {
-    return Malformed();
-  }
-  fields.name = key;
+  fields.name = std::string_view(key_start, static_cast<std::size_t>(key_end - 1 - key_start));
   fields.has_name = true;
+  return Status::Ok();
+}
+
+Status UnescapeKey(simdjson::ondemand::field& field, JsonPath& fields) {
+  std::string_view key;
+  if (field.unescaped_key().get(key) != simdjson::SUCCESS) return Malformed();
+  fields.name = key;
   return Status::Ok();
 }
 

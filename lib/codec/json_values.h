@@ -170,10 +170,29 @@ inline bool IsNull(simdjson::ondemand::value& value) {
   return !token.empty() && token[0] == 'n';
 }
 
-// Advances to the next field of an object: sets `field` and records its key as `fields`' name.
-// Keys without escapes are views into the document (no copy); others are unescaped.
-Status NextField(simdjson::simdjson_result<simdjson::ondemand::field>&& result,
-                 simdjson::ondemand::field& field, JsonPath& fields);
+// Advances to the next field of an object: sets `field` and records its raw key (a view into the
+// document, escapes not processed) as `fields`' name.
+Status NextFieldRaw(simdjson::simdjson_result<simdjson::ondemand::field>&& result,
+                    simdjson::ondemand::field& field, JsonPath& fields);
+// Replaces `fields`' name by the unescaped key of `field`.
+Status UnescapeKey(simdjson::ondemand::field& field, JsonPath& fields);
+
+// NextFieldRaw, then unescapes the key if it is not one `is_known` accepts and has escapes (a
+// known key, compared byte for byte, cannot contain a backslash): most keys skip the scan.
+template <typename IsKnown>
+inline Status NextField(simdjson::simdjson_result<simdjson::ondemand::field>&& result,
+                        simdjson::ondemand::field& field, JsonPath& fields, IsKnown is_known) {
+  Status status = NextFieldRaw(std::move(result), field, fields);
+  if (!status.ok()) return status;
+  if (!is_known(fields.name) && fast::HasBackslash(fields.name)) return UnescapeKey(field, fields);
+  return Status();
+}
+
+// For objects whose keys are data (tags): always exact.
+inline Status NextField(simdjson::simdjson_result<simdjson::ondemand::field>&& result,
+                        simdjson::ondemand::field& field, JsonPath& fields) {
+  return NextField(std::move(result), field, fields, [](std::string_view) { return false; });
+}
 
 // Whether `key` equals the literal; compiles to a few integer compares.
 template <std::size_t N>

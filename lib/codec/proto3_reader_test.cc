@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <ostream>
 #include <random>
 #include <string>
 #include <vector>
@@ -150,6 +151,8 @@ struct Case {
   const char* name;
   std::string body;
   std::string expected;  // JSON of the decoded spans, or "error: <message>"
+  // Keeps gtest from printing the raw bytes (padding included) of the struct.
+  friend void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 };
 
 class Proto3CaseTest : public ::testing::TestWithParam<Case> {};

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <ostream>
 #include <random>
 #include <string>
 
@@ -164,6 +165,8 @@ struct ErrorCase {
   const char* name;
   std::string body;
   std::string message;
+  // Keeps gtest from printing the raw bytes (padding included) of the struct.
+  friend void PrintTo(const ErrorCase& c, std::ostream* os) { *os << c.name; }
 };
 
 class ThriftErrorTest : public ::testing::TestWithParam<ErrorCase> {};

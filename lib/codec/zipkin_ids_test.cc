@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 
 namespace cairn::codec {
@@ -11,6 +12,7 @@ struct TraceIdCase {
   std::string input;
   std::string expected_hex;  // empty when an error is expected
   std::string error;
+  friend void PrintTo(const TraceIdCase& c, std::ostream* os) { *os << '"' << c.input << '"'; }
 };
 
 class TraceIdTest : public ::testing::TestWithParam<TraceIdCase> {};

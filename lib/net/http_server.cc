@@ -7,6 +7,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <algorithm>
 #include <optional>
@@ -66,7 +67,7 @@ asio::awaitable<void> Listen(std::shared_ptr<ServerState> state, tcp::acceptor& 
       }
       auto conn = std::make_shared<Connection>(std::move(socket));
       internal::Registration registration = state->Register(conn, /*counted=*/false);
-      auto executor = conn->stream.get_executor();
+      auto executor = conn->socket.get_executor();
       asio::co_spawn(executor, internal::RejectConnection(state, conn, std::move(registration)),
                      Detached{state});
       continue;
@@ -75,11 +76,32 @@ asio::awaitable<void> Listen(std::shared_ptr<ServerState> state, tcp::acceptor& 
     socket.set_option(tcp::no_delay(true), ignored);
     auto conn = std::make_shared<Connection>(std::move(socket));
     internal::Registration registration = state->Register(conn, /*counted=*/true);
-    auto executor = conn->stream.get_executor();
+    auto executor = conn->socket.get_executor();
     asio::co_spawn(executor, internal::ServeConnection(state, conn, std::move(registration)),
                    Detached{state});
   }
   state->MarkListenerDone();
+}
+
+// Enforces the connections' deadlines every `tick` until the io_context stops.
+asio::awaitable<void> Watchdog(std::shared_ptr<ServerState> state,
+                               std::chrono::milliseconds tick) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  while (true) {
+    timer.expires_after(tick);
+    auto [ec] = co_await timer.async_wait(kTuple);
+    if (ec) break;
+    state->CloseExpired(Connection::Clock::now());
+  }
+}
+
+// Timeouts fire up to one tick late; a quarter of the shortest one keeps that small relative to
+// every timeout without waking up more often than needed.
+std::chrono::milliseconds WatchdogTick(const ServerOptions& o) {
+  auto shortest = std::min({o.header_timeout, o.body_timeout, o.idle_timeout, o.write_timeout,
+                            o.linger_timeout});
+  return std::clamp<std::chrono::milliseconds>(shortest / 4, std::chrono::milliseconds(5),
+                                               std::chrono::milliseconds(250));
 }
 
 }  // namespace
@@ -143,6 +165,8 @@ Status HttpServer::Start() {
 
   asio::co_spawn(acceptor.get_executor(), Listen(impl.state, acceptor, *impl.ioc),
                  Detached{impl.state});
+  asio::co_spawn(asio::make_strand(*impl.ioc), Watchdog(impl.state, WatchdogTick(options)),
+                 Detached{impl.state});
   impl.work.emplace(impl.ioc->get_executor());
   impl.threads.reserve(impl.num_threads);
   for (std::size_t i = 0; i < impl.num_threads; ++i) {
@@ -179,7 +203,7 @@ void HttpServer::Stop(std::chrono::milliseconds drain) {
   bool drained = false;
   while (true) {
     state.ForEachConnection([](Connection& conn) {
-      if (conn.idle) conn.stream.close();
+      if (conn.idle) conn.Close();
     });
     const auto now = std::chrono::steady_clock::now();
     if (now >= deadline) break;
@@ -190,7 +214,7 @@ void HttpServer::Stop(std::chrono::milliseconds drain) {
   }
   if (!drained) {
     // Past the deadline: close everything. Handlers still running finish into a closed socket.
-    state.ForEachConnection([](Connection& conn) { conn.stream.close(); });
+    state.ForEachConnection([](Connection& conn) { conn.Close(); });
     state.WaitIdle(std::chrono::steady_clock::now() + state.options.stop_grace);
   }
   impl.work.reset();

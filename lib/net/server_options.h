@@ -27,6 +27,9 @@ struct ServerOptions {
   // closed. A Content-Length above the limit is refused before any body byte is read.
   std::uint64_t max_body_bytes = 10 * 1024 * 1024;
 
+  // Timeouts are enforced by a watchdog that wakes every min(timeouts)/4 (5..250 ms), so each one
+  // fires up to that much late.
+  //
   // From the first byte of a request (or from accept, for a connection's first request) to the end
   // of its header. A client that is slower is disconnected without an answer (slowloris).
   std::chrono::milliseconds header_timeout{10'000};

@@ -1,5 +1,7 @@
 #include "lib/net/server_state.h"
 
+#include <vector>
+
 namespace cairn::net::internal {
 
 Registration::~Registration() {
@@ -20,6 +22,27 @@ void ServerState::Unregister(Connection* conn, bool counted) {
   connections_.erase(conn);
   (counted ? active : rejecting).fetch_sub(1);
   cv_.notify_all();
+}
+
+void ServerState::CloseExpired(Connection::Clock::time_point now) {
+  const std::int64_t ticks = now.time_since_epoch().count();
+  std::vector<std::shared_ptr<Connection>> expired;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [ptr, weak] : connections_) {
+      // Registered connections are alive: they unregister before their last owner lets go.
+      if (!ptr->Expired(ticks)) continue;
+      if (auto conn = weak.lock()) expired.push_back(std::move(conn));
+    }
+  }
+  for (auto& conn : expired) {
+    asio::post(conn->socket.get_executor(), [conn, ticks] {
+      // The connection may have moved on to a later phase since the check above.
+      if (!conn->Expired(ticks)) return;
+      conn->timed_out = true;
+      conn->Close();
+    });
+  }
 }
 
 void ServerState::MarkListenerDone() {

@@ -6,12 +6,16 @@
 #pragma once
 
 #include <atomic>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 #include "lib/net/http.h"
 #include "lib/net/router.h"
@@ -20,12 +24,35 @@
 namespace cairn::net::internal {
 
 struct Connection {
-  explicit Connection(asio::ip::tcp::socket socket) : stream(std::move(socket)) {}
+  static constexpr std::int64_t kNoDeadline = std::numeric_limits<std::int64_t>::max();
+  using Clock = std::chrono::steady_clock;
 
-  beast::tcp_stream stream;
+  explicit Connection(asio::ip::tcp::socket s) : socket(std::move(s)) {}
+
+  // Every I/O phase (waiting for a request, reading it, writing the answer, lingering) sets a
+  // deadline; the server's watchdog closes the socket of a connection whose deadline passed. This
+  // costs a clock read and a relaxed store per phase instead of a timer operation per read/write.
+  void ArmDeadline(std::chrono::milliseconds timeout) {
+    deadline.store((Clock::now() + timeout).time_since_epoch().count(), std::memory_order_relaxed);
+  }
+  void DisarmDeadline() { deadline.store(kNoDeadline, std::memory_order_relaxed); }
+  bool Expired(std::int64_t now) const {
+    return deadline.load(std::memory_order_relaxed) <= now;
+  }
+  void Close() {
+    boost::system::error_code ignored;
+    socket.close(ignored);
+  }
+
+  asio::ip::tcp::socket socket;
+  // Clock ticks (time_since_epoch) of the current phase's deadline; written on the strand, read by
+  // the watchdog.
+  std::atomic<std::int64_t> deadline{kNoDeadline};
   // True while the connection waits for the first byte of a request or lingers after its last
   // answer: closing it then loses no work. Strand-only.
   bool idle = false;
+  // Set (on the strand) when the watchdog closed the socket because the deadline passed.
+  bool timed_out = false;
 };
 
 struct Counters {
@@ -85,6 +112,8 @@ class ServerState {
   // Posts `fn(conn)` to the strand of every registered connection.
   template <typename F>
   void ForEachConnection(F fn);
+  // Closes (on its strand) every connection whose deadline is before `now`.
+  void CloseExpired(Connection::Clock::time_point now);
 
   void MarkListenerDone();
   // Waits until every registered connection and the listener are gone, or `deadline` passes; true
@@ -114,7 +143,7 @@ void ServerState::ForEachConnection(F fn) {
     }
   }
   for (auto& conn : live) {
-    asio::post(conn->stream.get_executor(), [conn, fn] { fn(*conn); });
+    asio::post(conn->socket.get_executor(), [conn, fn] { fn(*conn); });
   }
 }
 

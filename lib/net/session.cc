@@ -1,9 +1,9 @@
 #include "lib/net/session.h"
 
 #include <algorithm>
-#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -11,7 +11,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
-#include <exception>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -33,12 +32,12 @@ constexpr std::chrono::milliseconds kErrorWriteTimeout{5'000};
 
 enum class ReadFailure { kClosed, kTimeout, kMalformed, kHeaderTooLarge, kBodyTooLarge };
 
-ReadFailure Classify(const beast::error_code& ec) {
+ReadFailure Classify(const beast::error_code& ec, bool timed_out) {
+  if (timed_out) return ReadFailure::kTimeout;
   if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
     return ReadFailure::kHeaderTooLarge;
   }
   if (ec == http::error::body_limit) return ReadFailure::kBodyTooLarge;
-  if (ec == beast::error::timeout) return ReadFailure::kTimeout;
   if (ec.category() == http::make_error_code(http::error::bad_method).category()) {
     // The stream ended early; there is no one left to answer.
     if (ec == http::error::end_of_stream || ec == http::error::partial_message ||
@@ -47,10 +46,11 @@ ReadFailure Classify(const beast::error_code& ec) {
     }
     return ReadFailure::kMalformed;
   }
-  return ReadFailure::kClosed;  // reset, eof, cancelled by Stop()
+  return ReadFailure::kClosed;  // reset, eof, closed by Stop()
 }
 
 bool ExpectsContinue(const Request& req) {
+  if (req.version() < 11) return false;
   auto it = req.find(http::field::expect);
   return it != req.end() && beast::iequals(it->value(), "100-continue");
 }
@@ -61,19 +61,20 @@ bool ExpectsContinue(const Request& req) {
 asio::awaitable<void> LingeringClose(ServerState& state, Connection& conn,
                                      beast::flat_buffer& buffer) {
   beast::error_code ec;
-  conn.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  conn.socket.shutdown(tcp::socket::shutdown_send, ec);
   if (!ec && !state.stopping.load()) {
     conn.idle = true;  // Stop() may cut the linger short
     buffer.clear();
-    conn.stream.expires_after(state.options.linger_timeout);
+    conn.ArmDeadline(state.options.linger_timeout);
     std::size_t dropped = 0;
     while (dropped < kMaxLingerBytes) {
-      auto [read_ec, n] = co_await conn.stream.async_read_some(buffer.prepare(kReadChunk), kTuple);
+      auto [read_ec, n] = co_await conn.socket.async_read_some(buffer.prepare(kReadChunk), kTuple);
       if (read_ec) break;
       dropped += n;
     }
   }
-  conn.stream.close();
+  conn.DisarmDeadline();
+  conn.Close();
 }
 
 // Sends a one-off error answer and closes the connection.
@@ -85,12 +86,11 @@ asio::awaitable<void> FailAndClose(ServerState& state, Connection& conn,
   if (!state.options.server_header.empty()) res.set(http::field::server, state.options.server_header);
   res.prepare_payload();
   state.counters.CountResponse(res.result_int());
-  conn.stream.expires_after(std::min<std::chrono::milliseconds>(state.options.write_timeout,
-                                                                kErrorWriteTimeout));
-  auto [ec, n] = co_await http::async_write(conn.stream, res, kTuple);
+  conn.ArmDeadline(std::min(state.options.write_timeout, kErrorWriteTimeout));
+  auto [ec, n] = co_await http::async_write(conn.socket, res, kTuple);
   if (ec) {
     Counters::Inc(state.counters.write_errors);
-    conn.stream.close();
+    conn.Close();
     co_return;
   }
   co_await LingeringClose(state, conn, buffer);
@@ -101,13 +101,13 @@ asio::awaitable<void> HandleReadFailure(ServerState& state, Connection& conn,
                                         beast::flat_buffer& buffer, const beast::error_code& ec,
                                         bool in_header) {
   Counters& counters = state.counters;
-  switch (Classify(ec)) {
+  switch (Classify(ec, conn.timed_out)) {
     case ReadFailure::kClosed:
-      conn.stream.close();
+      conn.Close();
       break;
     case ReadFailure::kTimeout:
       Counters::Inc(in_header ? counters.header_timeouts : counters.body_timeouts);
-      conn.stream.close();
+      conn.Close();
       break;
     case ReadFailure::kMalformed:
       Counters::Inc(counters.rejected_malformed);
@@ -165,11 +165,11 @@ asio::awaitable<void> ServeConnection(std::shared_ptr<ServerState> state_ptr,
   ServerState& state = *state_ptr;
   Connection& conn = *conn_ptr;
   const ServerOptions& options = state.options;
-  beast::tcp_stream& stream = conn.stream;
+  tcp::socket& socket = conn.socket;
   Counters& counters = state.counters;
 
   beast::error_code ec;
-  const tcp::endpoint remote = stream.socket().remote_endpoint(ec);
+  const tcp::endpoint remote = socket.remote_endpoint(ec);
   // Holds at most one header plus what one read brings; bodies go straight into the request.
   beast::flat_buffer buffer(options.max_header_bytes + kReadChunk);
   RequestContext ctx;
@@ -181,11 +181,11 @@ asio::awaitable<void> ServeConnection(std::shared_ptr<ServerState> state_ptr,
       // Between requests: an idle connection that Stop() may close at any moment.
       conn.idle = true;
       if (state.stopping.load()) break;
-      stream.expires_after(served == 0 ? options.header_timeout : options.idle_timeout);
-      auto [read_ec, n] = co_await stream.async_read_some(buffer.prepare(kReadChunk), kTuple);
+      conn.ArmDeadline(served == 0 ? options.header_timeout : options.idle_timeout);
+      auto [read_ec, n] = co_await socket.async_read_some(buffer.prepare(kReadChunk), kTuple);
       conn.idle = false;
       if (read_ec) {
-        if (read_ec == beast::error::timeout) {
+        if (conn.timed_out) {
           Counters::Inc(served == 0 ? counters.header_timeouts : counters.idle_timeouts);
         }
         break;
@@ -196,24 +196,24 @@ asio::awaitable<void> ServeConnection(std::shared_ptr<ServerState> state_ptr,
     parser.emplace();
     parser->header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
     parser->body_limit(options.max_body_bytes);
-    stream.expires_after(options.header_timeout);
-    auto [header_ec, header_n] = co_await http::async_read_header(stream, buffer, *parser, kTuple);
+    conn.ArmDeadline(options.header_timeout);
+    auto [header_ec, header_n] = co_await http::async_read_header(socket, buffer, *parser, kTuple);
     if (header_ec) {
       co_await HandleReadFailure(state, conn, buffer, header_ec, /*in_header=*/true);
       break;
     }
     if (!parser->is_done()) {
-      if (parser->get().version() >= 11 && ExpectsContinue(parser->get())) {
+      if (ExpectsContinue(parser->get())) {
         http::response<http::empty_body> go_on{http::status::continue_, 11};
-        stream.expires_after(options.write_timeout);
-        auto [write_ec, write_n] = co_await http::async_write(stream, go_on, kTuple);
+        conn.ArmDeadline(options.write_timeout);
+        auto [write_ec, write_n] = co_await http::async_write(socket, go_on, kTuple);
         if (write_ec) {
           Counters::Inc(counters.write_errors);
           break;
         }
       }
-      stream.expires_after(options.body_timeout);
-      auto [body_ec, body_n] = co_await http::async_read(stream, buffer, *parser, kTuple);
+      conn.ArmDeadline(options.body_timeout);
+      auto [body_ec, body_n] = co_await http::async_read(socket, buffer, *parser, kTuple);
       if (body_ec) {
         co_await HandleReadFailure(state, conn, buffer, body_ec, /*in_header=*/false);
         break;
@@ -223,8 +223,8 @@ asio::awaitable<void> ServeConnection(std::shared_ptr<ServerState> state_ptr,
     Request req = parser->release();
     Counters::Inc(counters.requests);
     ++served;
-    // The handler's own time is not bounded by the connection's I/O timers.
-    stream.expires_never();
+    // The handler's own time is not bounded by the connection's I/O deadlines.
+    conn.DisarmDeadline();
     ctx.Reset(req, remote);
     Response res = co_await Dispatch(state, ctx);
 
@@ -234,23 +234,22 @@ asio::awaitable<void> ServeConnection(std::shared_ptr<ServerState> state_ptr,
     Finalize(options, req, res, keep_alive);
     counters.CountResponse(res.result_int());
 
-    stream.expires_after(options.write_timeout);
+    conn.ArmDeadline(options.write_timeout);
     beast::error_code write_ec;
     if (req.method() == http::verb::head) {
       http::response_serializer<http::string_body> serializer(res);
       std::tie(write_ec, std::ignore) =
-          co_await http::async_write_header(stream, serializer, kTuple);
+          co_await http::async_write_header(socket, serializer, kTuple);
     } else {
-      std::tie(write_ec, std::ignore) = co_await http::async_write(stream, res, kTuple);
+      std::tie(write_ec, std::ignore) = co_await http::async_write(socket, res, kTuple);
     }
     if (write_ec) {
       Counters::Inc(counters.write_errors);
       break;
     }
     if (!keep_alive) {
-      if (buffer.size() == 0 && stream.socket().available(ec) == 0 && !ec) {
-        stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-        stream.close();
+      if (buffer.size() == 0 && socket.available(ec) == 0 && !ec) {
+        socket.shutdown(tcp::socket::shutdown_send, ec);
       } else {
         co_await LingeringClose(state, conn, buffer);
       }
@@ -258,7 +257,8 @@ asio::awaitable<void> ServeConnection(std::shared_ptr<ServerState> state_ptr,
     }
   }
   conn.idle = true;
-  stream.close();
+  conn.DisarmDeadline();
+  conn.Close();
 }
 
 asio::awaitable<void> RejectConnection(std::shared_ptr<ServerState> state_ptr,
@@ -277,10 +277,10 @@ asio::awaitable<void> RejectConnection(std::shared_ptr<ServerState> state_ptr,
   conn.idle = true;  // nothing to lose: Stop() may close it at any point
   beast::flat_buffer buffer(kReadChunk);
   state.counters.CountResponse(503);
-  conn.stream.expires_after(kErrorWriteTimeout);
-  auto [ec, n] = co_await asio::async_write(conn.stream, asio::buffer(kAnswer), kTuple);
+  conn.ArmDeadline(kErrorWriteTimeout);
+  auto [ec, n] = co_await asio::async_write(conn.socket, asio::buffer(kAnswer), kTuple);
   if (ec) {
-    conn.stream.close();
+    conn.Close();
     co_return;
   }
   co_await LingeringClose(state, conn, buffer);

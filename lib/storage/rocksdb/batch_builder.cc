@@ -118,20 +118,30 @@ void BatchBuilder::Build(std::uint64_t seq, Bucket& bucket, std::int64_t now_us,
   (void)batch.Put(default_family, DirtyKey(seq), los);
 }
 
+void BatchBuilder::AddName(const Name& name) {
+  // Most spans repeat names of the spans just before them; comparing with a few recent ones is
+  // much cheaper than hashing.
+  for (const Name& recent : recent_names_) {
+    if (recent == name) return;
+  }
+  recent_names_[next_recent_++ % recent_names_.size()] = name;
+  names_.insert(name);
+}
+
 void BatchBuilder::CollectNames(const trace::SpanRecord& span) {
   const std::string_view service = span.local_endpoint.service_name;
   if (!service.empty()) {
-    names_.insert({kServiceNameTag, service, {}});
-    if (!span.name.empty()) names_.insert({kSpanNameTag, service, span.name});
+    AddName({kServiceNameTag, service, {}});
+    if (!span.name.empty()) AddName({kSpanNameTag, service, span.name});
     if (!span.remote_endpoint.service_name.empty()) {
-      names_.insert({kRemoteNameTag, service, span.remote_endpoint.service_name});
+      AddName({kRemoteNameTag, service, span.remote_endpoint.service_name});
     }
   }
   if (options_.autocomplete_keys.empty()) return;
   for (const trace::TagView& tag : span.tags()) {
     if (std::find(options_.autocomplete_keys.begin(), options_.autocomplete_keys.end(),
                   tag.key) != options_.autocomplete_keys.end()) {
-      names_.insert({kAutocompleteTag, tag.key, tag.value});
+      AddName({kAutocompleteTag, tag.key, tag.value});
     }
   }
 }

@@ -10,6 +10,7 @@
 // Not thread-safe: one builder per Accept call.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -58,12 +59,15 @@ class BatchBuilder {
   };
 
   void CollectNames(const trace::SpanRecord& span);
+  void AddName(const Name& name);
 
   const StoreOptions& options_;
   std::vector<const trace::SpanRecord*> spans_;  // grouped by trace id
   std::vector<std::uint64_t> trace_los_;
   std::size_t approximate_bytes_ = 0;
   std::unordered_set<Name, NameHash> names_;
+  std::array<Name, 8> recent_names_{};
+  std::size_t next_recent_ = 0;
 };
 
 // Remembers names written into a bucket; clears the memory past this many (re-writing a name is

@@ -14,6 +14,33 @@
 
 namespace cairn::storage::rdb {
 
+// Encoders into a caller's buffer; each returns the position after what it wrote.
+inline char* EncodeFixed64BE(char* p, std::uint64_t value) {
+  for (int i = 7; i >= 0; --i) {
+    p[i] = static_cast<char>(value & 0xff);
+    value >>= 8;
+  }
+  return p + 8;
+}
+
+inline char* EncodeFixed32BE(char* p, std::uint32_t value) {
+  for (int i = 3; i >= 0; --i) {
+    p[i] = static_cast<char>(value & 0xff);
+    value >>= 8;
+  }
+  return p + 4;
+}
+
+// At most 10 bytes.
+inline char* EncodeVarint64(char* p, std::uint64_t value) {
+  while (value >= 0x80) {
+    *p++ = static_cast<char>((value & 0x7f) | 0x80);
+    value >>= 7;
+  }
+  *p++ = static_cast<char>(value);
+  return p;
+}
+
 inline void PutFixed32BE(std::string& out, std::uint32_t value) {
   char bytes[4];
   for (int i = 3; i >= 0; --i) {

@@ -47,7 +47,21 @@ void PostingsBuilder::AddSpan(const trace::SpanRecord& span, std::int64_t timest
 void PostingsBuilder::Add(PostingType type, std::string_view term, std::uint32_t minute,
                           const Posting& posting) {
   if (term.size() > kMaxTermBytes) term = term.substr(0, kMaxTermBytes);
-  std::vector<std::size_t>& term_groups = terms_[TermKey{type, term}];
+  const TermKey term_key{type, term};
+  // Spans of a batch share most terms (services, tag keys): a few recent ones are checked before
+  // hashing.
+  std::vector<std::size_t>* groups = nullptr;
+  for (const auto& [recent, recent_groups] : recent_terms_) {
+    if (recent_groups != nullptr && recent == term_key) {
+      groups = recent_groups;
+      break;
+    }
+  }
+  if (groups == nullptr) {
+    groups = &terms_[term_key];
+    recent_terms_[next_recent_++ % recent_terms_.size()] = {term_key, groups};
+  }
+  std::vector<std::size_t>& term_groups = *groups;
   std::size_t index = groups_.size();
   for (std::size_t candidate : term_groups) {
     if (groups_[candidate].minute == minute) {
@@ -56,7 +70,8 @@ void PostingsBuilder::Add(PostingType type, std::string_view term, std::uint32_t
     }
   }
   if (index == groups_.size()) {
-    groups_.push_back(Group{TermKey{type, term}, minute, {}});
+    groups_.push_back(Group{term_key, minute, {}});
+    groups_.back().postings.reserve(16);
     term_groups.push_back(index);
   }
   std::vector<Posting>& postings = groups_[index].postings;
@@ -88,18 +103,24 @@ void PostingsBuilder::Emit(
     PutFixed64BE(key, seq);
     value.clear();
     const std::int64_t base = MinuteStartMicros(group.minute);
+    const bool with_hash = CarriesServiceHash(group.term.type);
+    const bool with_value = group.term.type == PostingType::kTagKey;
     for (const Posting& posting : group.postings) {
-      PutFixed64BE(value, posting.trace_lo);
-      PutVarint64(value, posting.trace_hi);
       // Clamped so the offset stays inside the minute (timestamps past year 10000 share the
       // last minute).
       const std::int64_t offset =
           std::clamp<std::int64_t>(posting.timestamp_us - base, 0, 59'999'999);
-      PutVarint64(value, static_cast<std::uint64_t>(offset));
-      PutVarint64(value, static_cast<std::uint64_t>(posting.duration_us));
-      value.push_back(static_cast<char>(posting.flags));
-      if (CarriesServiceHash(group.term.type)) PutFixed32BE(value, posting.service_hash);
-      if (group.term.type == PostingType::kTagKey) PutLengthPrefixed(value, posting.value);
+      char buffer[8 + 10 + 10 + 10 + 1 + 4 + 10];
+      char* p = buffer;
+      p = EncodeFixed64BE(p, posting.trace_lo);
+      p = EncodeVarint64(p, posting.trace_hi);
+      p = EncodeVarint64(p, static_cast<std::uint64_t>(offset));
+      p = EncodeVarint64(p, static_cast<std::uint64_t>(posting.duration_us));
+      *p++ = static_cast<char>(posting.flags);
+      if (with_hash) p = EncodeFixed32BE(p, posting.service_hash);
+      if (with_value) p = EncodeVarint64(p, posting.value.size());
+      value.append(buffer, static_cast<std::size_t>(p - buffer));
+      if (with_value) value.append(posting.value);
     }
     emit(key, value);
   }

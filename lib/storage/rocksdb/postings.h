@@ -16,6 +16,7 @@
 // PostingsBuilder is not thread-safe (one per Accept call); the readers are.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -84,6 +85,8 @@ class PostingsBuilder {
   // Term -> its groups (usually one minute each, so a short list).
   std::unordered_map<TermKey, std::vector<std::size_t>, TermKeyHash> terms_;
   std::vector<Group> groups_;
+  std::array<std::pair<TermKey, std::vector<std::size_t>*>, 16> recent_terms_{};
+  std::size_t next_recent_ = 0;
 };
 
 // Reads the postings of one group value of `type`. Next() returns false at the end or on a

@@ -9,6 +9,8 @@
 namespace cairn::server {
 namespace {
 
+namespace http = net::http;
+
 using testing::ParseJson;
 using testing::ReadFile;
 using testing::TestServer;

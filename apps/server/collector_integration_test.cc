@@ -10,6 +10,8 @@
 namespace cairn::server {
 namespace {
 
+namespace http = net::http;
+
 using testing::ControllableStore;
 using testing::Header;
 using testing::ListJson;

@@ -18,6 +18,8 @@
 namespace cairn::server {
 namespace {
 
+namespace http = net::http;
+
 using testing::ListJson;
 using testing::ParseJson;
 using testing::SpanSpec;

@@ -118,9 +118,7 @@ TEST(BlockingPoolTest, StoppedPoolRejects) {
   pool.Stop();
   pool.Stop();  // idempotent
   Status status;
-  RunOnStrand([&](auto) -> asio::awaitable<void> {
-    status = co_await RunBlocking(pool, [] {});
-  });
+  RunOnStrand([&](auto) -> asio::awaitable<void> { status = co_await RunBlocking(pool, [] {}); });
   EXPECT_EQ(status.code(), StatusCode::kUnavailable);
 }
 

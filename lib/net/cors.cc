@@ -35,7 +35,8 @@ struct CorsConfig {
     while (!requested.empty()) {
       std::size_t comma = requested.find(',');
       std::string_view name = requested.substr(0, comma);
-      requested = comma == std::string_view::npos ? std::string_view() : requested.substr(comma + 1);
+      requested =
+          comma == std::string_view::npos ? std::string_view() : requested.substr(comma + 1);
       while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
       while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
       if (name.empty()) continue;

@@ -4,7 +4,8 @@
 // For a request with an Origin header on a covered path:
 //   - an origin not in allowed_origins gets 403 with "Vary: Origin" and no CORS headers (this is
 //     what Zipkin does, for preflights and ordinary requests alike);
-//   - a preflight (OPTIONS on a routed path) is answered here with 200, Access-Control-Allow-Origin,
+//   - a preflight (OPTIONS on a routed path) is answered here with 200,
+//   Access-Control-Allow-Origin,
 //     -Methods, -Headers (and -Max-Age when set), unless it asks for a method or header outside the
 //     allowed lists, which gets 403;
 //   - any other request runs the next handler and gets Access-Control-Allow-Origin and

@@ -34,9 +34,8 @@ Request WithOrigin(http::verb method, std::string_view target, std::string_view 
 Router ZipkinLikeRouter(CorsOptions options) {
   Router router;
   router.Get("/api/v2/traces", [](RequestContext&) { return JsonResponse("[]"); });
-  router.Post("/api/v2/spans", [](RequestContext&) {
-    return MakeResponse(http::status::accepted);
-  });
+  router.Post("/api/v2/spans",
+              [](RequestContext&) { return MakeResponse(http::status::accepted); });
   router.Get("/health", [](RequestContext&) { return MakeResponse(http::status::ok, "UP"); });
   router.Use(CorsMiddleware(std::move(options)));
   return router;

@@ -11,14 +11,20 @@ Response MakeResponse(http::status status, std::string body, std::string_view co
 
 http::status HttpStatusFor(StatusCode code) {
   switch (code) {
-    case StatusCode::kInvalidArgument: return http::status::bad_request;
-    case StatusCode::kNotFound: return http::status::not_found;
+    case StatusCode::kInvalidArgument:
+      return http::status::bad_request;
+    case StatusCode::kNotFound:
+      return http::status::not_found;
     case StatusCode::kResourceExhausted:
-    case StatusCode::kUnavailable: return http::status::service_unavailable;
-    case StatusCode::kDeadlineExceeded: return http::status::gateway_timeout;
-    case StatusCode::kFailedPrecondition: return http::status::conflict;
+    case StatusCode::kUnavailable:
+      return http::status::service_unavailable;
+    case StatusCode::kDeadlineExceeded:
+      return http::status::gateway_timeout;
+    case StatusCode::kFailedPrecondition:
+      return http::status::conflict;
     case StatusCode::kOk:
-    case StatusCode::kInternal: break;
+    case StatusCode::kInternal:
+      break;
   }
   return http::status::internal_server_error;
 }

@@ -1,5 +1,6 @@
 #include "lib/net/http_server.h"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -9,7 +10,6 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <algorithm>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -84,8 +84,7 @@ asio::awaitable<void> Listen(std::shared_ptr<ServerState> state, tcp::acceptor& 
 }
 
 // Enforces the connections' deadlines every `tick` until the io_context stops.
-asio::awaitable<void> Watchdog(std::shared_ptr<ServerState> state,
-                               std::chrono::milliseconds tick) {
+asio::awaitable<void> Watchdog(std::shared_ptr<ServerState> state, std::chrono::milliseconds tick) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
   while (true) {
     timer.expires_after(tick);
@@ -98,8 +97,8 @@ asio::awaitable<void> Watchdog(std::shared_ptr<ServerState> state,
 // Timeouts fire up to one tick late; a quarter of the shortest one keeps that small relative to
 // every timeout without waking up more often than needed.
 std::chrono::milliseconds WatchdogTick(const ServerOptions& o) {
-  auto shortest = std::min({o.header_timeout, o.body_timeout, o.idle_timeout, o.write_timeout,
-                            o.linger_timeout});
+  auto shortest = std::min(
+      {o.header_timeout, o.body_timeout, o.idle_timeout, o.write_timeout, o.linger_timeout});
   return std::clamp<std::chrono::milliseconds>(shortest / 4, std::chrono::milliseconds(5),
                                                std::chrono::milliseconds(250));
 }
@@ -152,7 +151,8 @@ Status HttpServer::Start() {
 
   impl.acceptor = std::make_unique<tcp::acceptor>(asio::make_strand(*impl.ioc));
   tcp::acceptor& acceptor = *impl.acceptor;
-  if (acceptor.open(endpoint.protocol(), ec)) return Unavailable("open " + where + ": " + ec.message());
+  if (acceptor.open(endpoint.protocol(), ec))
+    return Unavailable("open " + where + ": " + ec.message());
   if (acceptor.set_option(asio::socket_base::reuse_address(true), ec)) {
     return Unavailable("SO_REUSEADDR on " + where + ": " + ec.message());
   }

@@ -1,5 +1,6 @@
-// HttpServer under concurrent clients on two I/O threads (run under TSan by the `concurrent` label):
-// many keep-alive and short connections at once, offloaded work, and a stop while clients are busy.
+// HttpServer under concurrent clients on two I/O threads (run under TSan by the `concurrent`
+// label): many keep-alive and short connections at once, offloaded work, and a stop while clients
+// are busy.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -76,7 +77,8 @@ TEST(HttpServerConcurrentTest, ManyClientsOnTwoThreads) {
   ServerStats stats = server.stats();
   EXPECT_EQ(stats.requests, 2u * kClients * kRequests);
   EXPECT_EQ(stats.responses_by_class[2], 2u * kClients * kRequests);
-  EXPECT_EQ(stats.connections_accepted, static_cast<std::uint64_t>(kClients * (1 + kRequests / 15)));
+  EXPECT_EQ(stats.connections_accepted,
+            static_cast<std::uint64_t>(kClients * (1 + kRequests / 15)));
   server.Stop(1s);
   EXPECT_EQ(server.stats().connections_active, 0u);
 }

@@ -1,6 +1,4 @@
 // HttpServer over real loopback sockets: routing, keep-alive, pipelining, limits, malformed input.
-#include "lib/net/http_server.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -10,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "lib/net/http_server.h"
 #include "lib/net/test_client.h"
 
 namespace cairn::net {
@@ -113,11 +112,11 @@ TEST_F(HttpServerTest, KeepAliveServesManyRequestsOnOneConnection) {
 TEST_F(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
   StartServer();
   TestClient client(port());
-  ASSERT_FALSE(client.WriteRaw(
-      "GET /q?n=1 HTTP/1.1\r\nHost: x\r\n\r\n"
-      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
-      "GET /sleep HTTP/1.1\r\nHost: x\r\n\r\n"
-      "GET /q?n=4 HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_FALSE(
+      client.WriteRaw("GET /q?n=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+                      "GET /sleep HTTP/1.1\r\nHost: x\r\n\r\n"
+                      "GET /q?n=4 HTTP/1.1\r\nHost: x\r\n\r\n"));
   std::vector<std::string> bodies;
   for (int i = 0; i < 4; ++i) {
     Response res;
@@ -168,9 +167,9 @@ TEST_F(HttpServerTest, HugeHeaderIs431) {
   ServerOptions options;
   options.max_header_bytes = 8 * 1024;
   StartServer(options);
-  ExpectAnswerAndClose("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'h') +
-                           "\r\n\r\n",
-                       http::status::request_header_fields_too_large);
+  ExpectAnswerAndClose(
+      "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'h') + "\r\n\r\n",
+      http::status::request_header_fields_too_large);
   // A header just under the limit is fine.
   TestClient client(port());
   Request req(http::verb::get, "/health", 11);
@@ -188,6 +187,7 @@ TEST_F(HttpServerTest, MalformedRequestsAre400AndClosed) {
       "GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nxx",
       "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
       "GET /health HTTP/1.1\r\nBad Header: x\r\n\r\n",
+      "GET /health HTTP/1.1\r\n\r\n",  // no Host
   };
   for (const std::string& raw : malformed) ExpectAnswerAndClose(raw, http::status::bad_request);
   EXPECT_EQ(server_->stats().rejected_malformed, malformed.size());

@@ -87,8 +87,9 @@ TEST(HttpServerLimitsTest, SlowBodyAndIdleConnectionsAreClosed) {
   ASSERT_TRUE(server.Start().ok());
 
   TestClient slow_body(server.port());
-  ASSERT_FALSE(slow_body.WriteRaw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n"
-                                  "only ten.."));
+  ASSERT_FALSE(
+      slow_body.WriteRaw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n"
+                         "only ten.."));
   bool closed = false;
   EXPECT_EQ(slow_body.ReadUntilClose(closed, 3s), "");
   EXPECT_TRUE(closed);

@@ -52,8 +52,8 @@ class RequestContext {
   // braces), or nullopt if the matched route has no such parameter. Valid until the next Reset.
   std::optional<std::string_view> PathParam(std::string_view name) const;
 
-  // Percent-decoded value ('+' read as space) of the first query parameter called `name`; "" when it
-  // is present without a value ("?flag"), nullopt when absent.
+  // Percent-decoded value ('+' read as space) of the first query parameter called `name`; "" when
+  // it is present without a value ("?flag"), nullopt when absent.
   std::optional<std::string> QueryParam(std::string_view name) const;
   bool HasQueryParam(std::string_view name) const;
 

@@ -72,9 +72,15 @@ std::string Shape(const std::vector<Segment>& segments) {
   for (const Segment& s : segments) {
     shape += '/';
     switch (s.kind) {
-      case SegmentKind::kLiteral: shape += s.text; break;
-      case SegmentKind::kParam: shape += "{}"; break;
-      case SegmentKind::kRest: shape += "{...}"; break;
+      case SegmentKind::kLiteral:
+        shape += s.text;
+        break;
+      case SegmentKind::kParam:
+        shape += "{}";
+        break;
+      case SegmentKind::kRest:
+        shape += "{...}";
+        break;
     }
   }
   return shape;
@@ -133,10 +139,11 @@ Router& Router::Add(http::verb method, std::string_view pattern, SyncHandler han
     Fail("route " + std::string(pattern) + ": empty handler");
     return *this;
   }
-  return Add(method, pattern,
-             Handler([handler = std::move(handler)](RequestContext& ctx) -> asio::awaitable<Response> {
-               co_return handler(ctx);
-             }));
+  return Add(
+      method, pattern,
+      Handler([handler = std::move(handler)](RequestContext& ctx) -> asio::awaitable<Response> {
+        co_return handler(ctx);
+      }));
 }
 
 Router& Router::Add(http::verb method, std::string_view pattern, Handler handler) {
@@ -158,7 +165,8 @@ Router& Router::Add(http::verb method, std::string_view pattern, Handler handler
   for (auto& existing : routes_) {
     if (existing->shape != shape) continue;
     if (existing->pattern != pattern) {
-      Fail("route pattern '" + std::string(pattern) + "' conflicts with '" + existing->pattern + "'");
+      Fail("route pattern '" + std::string(pattern) + "' conflicts with '" + existing->pattern +
+           "'");
       return *this;
     }
     route = existing.get();
@@ -267,8 +275,8 @@ void Router::Resolve(RequestContext& ctx) const {
   }
   if (matched == nullptr) {
     ctx.num_params_ = 0;
-    ctx.outcome_ = method == http::verb::trace ? http::status::method_not_allowed
-                                                : http::status::not_found;
+    ctx.outcome_ =
+        method == http::verb::trace ? http::status::method_not_allowed : http::status::not_found;
     return;
   }
   ctx.route_ = matched->pattern;
@@ -283,8 +291,8 @@ void Router::Resolve(RequestContext& ctx) const {
     ctx.handler_ = handler;
     return;
   }
-  ctx.outcome_ = method == http::verb::options ? http::status::no_content
-                                                : http::status::method_not_allowed;
+  ctx.outcome_ =
+      method == http::verb::options ? http::status::no_content : http::status::method_not_allowed;
 }
 
 asio::awaitable<Response> Router::Handle(RequestContext& ctx) const {
@@ -302,8 +310,8 @@ asio::awaitable<Response> Router::Answer(RequestContext& ctx) {
       res = MakeResponse(ctx.outcome_, "no route for " + std::string(ctx.encoded_path()));
       break;
     case http::status::method_not_allowed:
-      res = MakeResponse(ctx.outcome_, std::string(ctx.request().method_string()) +
-                                           " is not allowed here");
+      res = MakeResponse(ctx.outcome_,
+                         std::string(ctx.request().method_string()) + " is not allowed here");
       res.set(http::field::allow, ctx.allow_);
       break;
     case http::status::no_content:

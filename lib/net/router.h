@@ -4,8 +4,9 @@
 // Path patterns are "/"-separated segments: a literal ("api"), a parameter ("{traceId}", one whole
 // non-empty segment) or, as the last segment only, a rest parameter ("{path...}", the remainder of
 // the path including '/', possibly empty). Literal segments and parameter values are compared and
-// returned percent-decoded. When several patterns match, the most specific wins, segment by segment:
-// literal over parameter over rest. Patterns are matched exactly (no trailing-slash folding).
+// returned percent-decoded. When several patterns match, the most specific wins, segment by
+// segment: literal over parameter over rest. Patterns are matched exactly (no trailing-slash
+// folding).
 //
 // Answers the router gives by itself (with route() set when a path matched):
 //   - 400 when the request target is not a valid origin-form or absolute-form URI,

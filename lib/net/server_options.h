@@ -68,9 +68,9 @@ struct ServerStats {
   std::uint64_t rejected_body_too_large = 0;    // 413
   std::uint64_t header_timeouts = 0;            // incl. slowloris, closed without an answer
   std::uint64_t body_timeouts = 0;
-  std::uint64_t idle_timeouts = 0;              // keep-alive connections closed while idle
-  std::uint64_t write_errors = 0;               // response write failed or timed out
-  std::uint64_t handler_errors = 0;             // a handler threw (answered 500)
+  std::uint64_t idle_timeouts = 0;   // keep-alive connections closed while idle
+  std::uint64_t write_errors = 0;    // response write failed or timed out
+  std::uint64_t handler_errors = 0;  // a handler threw (answered 500)
   std::uint64_t accept_errors = 0;
 };
 

@@ -53,9 +53,7 @@ void ServerState::MarkListenerDone() {
 
 bool ServerState::WaitIdle(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(mu_);
-  return cv_.wait_until(lock, deadline, [this] {
-    return listener_done_ && connections_.empty();
-  });
+  return cv_.wait_until(lock, deadline, [this] { return listener_done_ && connections_.empty(); });
 }
 
 ServerStats ServerState::Snapshot() const {

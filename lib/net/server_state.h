@@ -1,8 +1,9 @@
 // Internal to lib/net: the state an HttpServer shares with its listener and connection coroutines.
 //
 // ServerState is immutable configuration (options, router) plus thread-safe counters and the
-// registry of open connections that Stop() walks. A Connection is owned jointly by its coroutine and
-// by closures Stop() posts to the connection's strand; its members are touched only on that strand.
+// registry of open connections that Stop() walks. A Connection is owned jointly by its coroutine
+// and by closures Stop() posts to the connection's strand; its members are touched only on that
+// strand.
 #pragma once
 
 #include <atomic>
@@ -36,9 +37,7 @@ struct Connection {
     deadline.store((Clock::now() + timeout).time_since_epoch().count(), std::memory_order_relaxed);
   }
   void DisarmDeadline() { deadline.store(kNoDeadline, std::memory_order_relaxed); }
-  bool Expired(std::int64_t now) const {
-    return deadline.load(std::memory_order_relaxed) <= now;
-  }
+  bool Expired(std::int64_t now) const { return deadline.load(std::memory_order_relaxed) <= now; }
   void Close() {
     boost::system::error_code ignored;
     socket.close(ignored);
@@ -84,7 +83,9 @@ class Registration {
   Registration(ServerState* state, Connection* conn, bool counted)
       : state_(state), conn_(conn), counted_(counted) {}
   Registration(Registration&& other) noexcept
-      : state_(std::exchange(other.state_, nullptr)), conn_(other.conn_), counted_(other.counted_) {}
+      : state_(std::exchange(other.state_, nullptr)),
+        conn_(other.conn_),
+        counted_(other.counted_) {}
   Registration& operator=(Registration&&) = delete;
   ~Registration();
 

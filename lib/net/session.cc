@@ -78,12 +78,12 @@ asio::awaitable<void> LingeringClose(ServerState& state, Connection& conn,
 }
 
 // Sends a one-off error answer and closes the connection.
-asio::awaitable<void> FailAndClose(ServerState& state, Connection& conn,
-                                   beast::flat_buffer& buffer, http::status status,
-                                   std::string message) {
+asio::awaitable<void> FailAndClose(ServerState& state, Connection& conn, beast::flat_buffer& buffer,
+                                   http::status status, std::string message) {
   Response res = MakeResponse(status, std::move(message));
   res.keep_alive(false);
-  if (!state.options.server_header.empty()) res.set(http::field::server, state.options.server_header);
+  if (!state.options.server_header.empty())
+    res.set(http::field::server, state.options.server_header);
   res.prepare_payload();
   state.counters.CountResponse(res.result_int());
   conn.ArmDeadline(std::min(state.options.write_timeout, kErrorWriteTimeout));
@@ -116,15 +116,15 @@ asio::awaitable<void> HandleReadFailure(ServerState& state, Connection& conn,
       break;
     case ReadFailure::kHeaderTooLarge:
       Counters::Inc(counters.rejected_header_too_large);
-      co_await FailAndClose(state, conn, buffer, http::status::request_header_fields_too_large,
-                            "request header exceeds " +
-                                std::to_string(state.options.max_header_bytes) + " bytes");
+      co_await FailAndClose(
+          state, conn, buffer, http::status::request_header_fields_too_large,
+          "request header exceeds " + std::to_string(state.options.max_header_bytes) + " bytes");
       break;
     case ReadFailure::kBodyTooLarge:
       Counters::Inc(counters.rejected_body_too_large);
-      co_await FailAndClose(state, conn, buffer, http::status::payload_too_large,
-                            "request body exceeds " + std::to_string(state.options.max_body_bytes) +
-                                " bytes");
+      co_await FailAndClose(
+          state, conn, buffer, http::status::payload_too_large,
+          "request body exceeds " + std::to_string(state.options.max_body_bytes) + " bytes");
       break;
   }
 }
@@ -200,6 +200,14 @@ asio::awaitable<void> ServeConnection(std::shared_ptr<ServerState> state_ptr,
     auto [header_ec, header_n] = co_await http::async_read_header(socket, buffer, *parser, kTuple);
     if (header_ec) {
       co_await HandleReadFailure(state, conn, buffer, header_ec, /*in_header=*/true);
+      break;
+    }
+    if (parser->get().version() >= 11 &&
+        parser->get().find(http::field::host) == parser->get().end()) {
+      // RFC 9112 section 3.2: a server must answer 400 to an HTTP/1.1 request without Host.
+      Counters::Inc(counters.rejected_malformed);
+      co_await FailAndClose(state, conn, buffer, http::status::bad_request,
+                            "malformed HTTP request: HTTP/1.1 request without Host header");
       break;
     }
     if (!parser->is_done()) {

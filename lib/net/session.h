@@ -8,9 +8,9 @@
 // RejectConnection answers a connection over the max_connections limit with a canned 503.
 //
 // Timeouts are deadlines on the Connection that the server's watchdog enforces by closing the
-// socket. Both coroutines are written against a plain tcp::socket; a TLS listener would run the same
-// loop over beast::ssl_stream<tcp::socket> after the handshake (the flex-session design), closing
-// the lowest layer on a deadline in the same way.
+// socket. Both coroutines are written against a plain tcp::socket; a TLS listener would run the
+// same loop over beast::ssl_stream<tcp::socket> after the handshake (the flex-session design),
+// closing the lowest layer on a deadline in the same way.
 #pragma once
 
 #include <memory>

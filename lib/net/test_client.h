@@ -12,8 +12,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <chrono>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -62,9 +62,8 @@ class TestClient {
     parser.skip(head);
     beast::error_code result;
     stream_.expires_after(timeout_);
-    http::async_read(stream_, buffer_, parser, [&](beast::error_code ec, std::size_t) {
-      result = ec;
-    });
+    http::async_read(stream_, buffer_, parser,
+                     [&](beast::error_code ec, std::size_t) { result = ec; });
     Run();
     if (!result) res = parser.release();
     return result;

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Packaging test of the tracing library (run by ctest as packaging_integration_test).
 #
-# 1. `cmake --install` of the build tree into a temporary prefix; checks what was installed: the
-#    public headers, the three static libraries, the CMake package and cairn.pc, nothing of
-#    GTest/Google Benchmark, no internal header, no path of the source or build tree.
+# 1. `cmake --install --component trace` of the build tree into a temporary prefix (the tracing
+#    library's component: other components, e.g. cairn-server's, need their own targets built);
+#    checks what was installed: the public headers, the three static libraries, the CMake package
+#    and cairn.pc, no internal header, no path of the source or build tree. No install rule of the
+#    whole build (any component) may install GTest, GMock or Google Benchmark files.
 # 2. Every installed header compiles on its own against the prefix alone (so no header under lib/
 #    is needed), warning-free.
 # 3. test/integration/consumer is configured and built OUTSIDE the source tree with
@@ -73,7 +75,7 @@ export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
 
 # --- 1. install --------------------------------------------------------------------------------
 start=$SECONDS
-run_step install cmake --install "$build_dir" --prefix "$prefix"
+run_step install cmake --install "$build_dir" --prefix "$prefix" --component trace
 
 for lib in cairn_trace cairn_model cairn_base; do
   [ -f "$prefix/lib/lib$lib.a" ] || fail "lib/lib$lib.a not installed"
@@ -88,6 +90,10 @@ for header in "$source_dir"/include/cairn/trace/*.h; do
 done
 unwanted=$(cd "$prefix" && find . -type f | grep -Ei 'gtest|gmock|benchmark' || true)
 [ -z "$unwanted" ] || fail "test/benchmark files installed: $unwanted"
+test_files='libgtest|libgmock|libbenchmark|include/(gtest|gmock|benchmark)|/bench_trace"'
+unwanted_rules=$(find "$build_dir" -name cmake_install.cmake -print0 |
+  xargs -0 grep -HiE "file\\(INSTALL .*($test_files)" || true)
+[ -z "$unwanted_rules" ] || fail "install rules for test/benchmark files: $unwanted_rules"
 stray_headers=$(cd "$prefix" && find . -type f \( -name '*.h' -o -name '*.hpp' \) |
   grep -v '^\./include/cairn/trace/[^/]*\.h$' || true)
 [ -z "$stray_headers" ] || fail "headers outside include/cairn/trace installed: $stray_headers"
@@ -101,8 +107,8 @@ lap install
 # --- 2. public headers stand alone -------------------------------------------------------------
 # Each header is compiled as the only include of a file (twice, for the include guard), two or
 # more at a time.
-jobs=$(nproc 2>/dev/null || echo 2)
-[ "$jobs" -ge 2 ] || jobs=2
+max_jobs=$(nproc 2>/dev/null || echo 2)
+[ "$max_jobs" -ge 2 ] || max_jobs=2
 for header in "$prefix"/include/cairn/trace/*.h; do
   name=${header##*/}
   printf '#include <cairn/trace/%s>\n#include <cairn/trace/%s>\n' "$name" "$name" \
@@ -110,7 +116,7 @@ for header in "$prefix"/include/cairn/trace/*.h; do
   # shellcheck disable=SC2086  # $flags is a list of compiler flags
   ("$cxx" -std=c++20 $flags -Wall -Wextra -Wpedantic -Werror -fsyntax-only -I"$prefix/include" \
     "$tmp/header_$name.cc" >"$tmp/header_$name.log" 2>&1 || touch "$tmp/header_$name.failed") &
-  if [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; then wait -n || true; fi
+  if [ "$(jobs -rp | wc -l)" -ge "$max_jobs" ]; then wait -n || true; fi
 done
 wait
 for header in "$prefix"/include/cairn/trace/*.h; do

@@ -22,7 +22,9 @@ bool SameTrace(const trace::SpanRecord* a, const trace::SpanRecord* b) {
 bool IsCopy(const std::string& value, std::size_t entry_start,
             std::unordered_multimap<std::size_t, std::size_t>& entries) {
   const std::string_view entry = std::string_view(value).substr(entry_start);
-  const std::size_t hash = std::hash<std::string_view>{}(entry);
+  // The header (id, timestamp, size) and the start of the JSON tell nearly all entries apart;
+  // equal hashes get a full comparison.
+  const std::size_t hash = std::hash<std::string_view>{}(entry.substr(0, 64));
   auto [begin, end] = entries.equal_range(hash);
   for (auto it = begin; it != end; ++it) {
     const std::size_t other_start = it->second;
@@ -101,14 +103,13 @@ void BatchBuilder::Build(std::uint64_t seq, Bucket& bucket, std::int64_t now_us,
     postings.Emit(seq, [&](std::string_view key, std::string_view posting_value) {
       (void)batch.Put(bucket.index(), key, posting_value);
     });
-    std::string key;
+    std::vector<std::string> keys;
+    NameKeys(keys);
     std::unique_lock<std::mutex> lock = bucket.LockNames();
-    for (const Name& name : names_) {
-      key = name.tag == kServiceNameTag ? ServiceNameKey(name.first)
-                                        : PairNameKey(name.tag, name.first, name.second);
+    for (std::string& key : keys) {
       if (bucket.written_names().contains(key)) continue;
       (void)batch.Put(bucket.index(), key, rocksdb::Slice());
-      new_names.push_back(key);
+      new_names.push_back(std::move(key));
     }
   }
 
@@ -118,32 +119,37 @@ void BatchBuilder::Build(std::uint64_t seq, Bucket& bucket, std::int64_t now_us,
   (void)batch.Put(default_family, DirtyKey(seq), los);
 }
 
-void BatchBuilder::AddName(const Name& name) {
-  // Most spans repeat names of the spans just before them; comparing with a few recent ones is
-  // much cheaper than hashing.
-  for (const Name& recent : recent_names_) {
-    if (recent == name) return;
-  }
-  recent_names_[next_recent_++ % recent_names_.size()] = name;
-  names_.insert(name);
-}
-
 void BatchBuilder::CollectNames(const trace::SpanRecord& span) {
-  const std::string_view service = span.local_endpoint.service_name;
-  if (!service.empty()) {
-    AddName({kServiceNameTag, service, {}});
-    if (!span.name.empty()) AddName({kSpanNameTag, service, span.name});
-    if (!span.remote_endpoint.service_name.empty()) {
-      AddName({kRemoteNameTag, service, span.remote_endpoint.service_name});
+  const SpanNames names{span.local_endpoint.service_name, span.name,
+                        span.remote_endpoint.service_name};
+  if (!names.service.empty()) {
+    // Most spans repeat the names of a recent span: one comparison usually saves the hashing.
+    SpanNames& recent = recent_names_[names.service.size() % recent_names_.size()];
+    if (!(recent == names)) {
+      recent = names;
+      span_names_.insert(names);
     }
   }
   if (options_.autocomplete_keys.empty()) return;
   for (const trace::TagView& tag : span.tags()) {
     if (std::find(options_.autocomplete_keys.begin(), options_.autocomplete_keys.end(),
                   tag.key) != options_.autocomplete_keys.end()) {
-      AddName({kAutocompleteTag, tag.key, tag.value});
+      autocomplete_.insert({tag.key, tag.value});
     }
   }
+}
+
+void BatchBuilder::NameKeys(std::vector<std::string>& keys) const {
+  std::unordered_set<std::string> distinct;
+  auto add = [&](std::string key) {
+    if (distinct.insert(key).second) keys.push_back(std::move(key));
+  };
+  for (const SpanNames& names : span_names_) {
+    add(ServiceNameKey(names.service));
+    if (!names.name.empty()) add(PairNameKey(kSpanNameTag, names.service, names.name));
+    if (!names.remote.empty()) add(PairNameKey(kRemoteNameTag, names.service, names.remote));
+  }
+  for (const auto& [key, value] : autocomplete_) add(PairNameKey(kAutocompleteTag, key, value));
 }
 
 }  // namespace cairn::storage::rdb

@@ -44,30 +44,41 @@ class BatchBuilder {
              std::vector<std::string>& new_names);
 
  private:
-  // A name key's parts (views into the spans) until the batch's distinct names are known.
-  struct Name {
-    char tag;
+  // The names a span contributes (views into the spans): its service, span name and remote
+  // service, deduplicated per batch before any key is built.
+  struct SpanNames {
+    std::string_view service;
+    std::string_view name;
+    std::string_view remote;
+    friend bool operator==(const SpanNames&, const SpanNames&) = default;
+  };
+  struct ViewPair {
     std::string_view first;
     std::string_view second;
-    friend bool operator==(const Name&, const Name&) = default;
+    friend bool operator==(const ViewPair&, const ViewPair&) = default;
   };
-  struct NameHash {
-    std::size_t operator()(const Name& name) const {
+  struct NamesHash {
+    std::size_t operator()(const SpanNames& names) const {
       const std::hash<std::string_view> hash;
-      return (hash(name.first) * 31 + hash(name.second)) * 31 + static_cast<std::size_t>(name.tag);
+      return (hash(names.service) * 31 + hash(names.name)) * 31 + hash(names.remote);
+    }
+    std::size_t operator()(const ViewPair& pair) const {
+      const std::hash<std::string_view> hash;
+      return hash(pair.first) * 31 + hash(pair.second);
     }
   };
 
   void CollectNames(const trace::SpanRecord& span);
-  void AddName(const Name& name);
+  // The distinct name keys of the batch.
+  void NameKeys(std::vector<std::string>& keys) const;
 
   const StoreOptions& options_;
   std::vector<const trace::SpanRecord*> spans_;  // grouped by trace id
   std::vector<std::uint64_t> trace_los_;
   std::size_t approximate_bytes_ = 0;
-  std::unordered_set<Name, NameHash> names_;
-  std::array<Name, 8> recent_names_{};
-  std::size_t next_recent_ = 0;
+  std::unordered_set<SpanNames, NamesHash> span_names_;
+  std::unordered_set<ViewPair, NamesHash> autocomplete_;  // tag key, value
+  std::array<SpanNames, 8> recent_names_{};
 };
 
 // Remembers names written into a bucket; clears the memory past this many (re-writing a name is

@@ -1,6 +1,7 @@
 #include "lib/storage/rocksdb/db_options.h"
 
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/memtablerep.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
@@ -53,6 +54,8 @@ rocksdb::DBOptions FamilyOptions::Db() const {
   // Concurrent Accept calls are grouped into one WAL write; pipelining lets the next group write
   // the WAL while the previous one inserts into memtables.
   options.enable_pipelined_write = true;
+  // The span families' hash memtable needs one writer at a time; writes are grouped anyway.
+  options.allow_concurrent_memtable_write = false;
   // Families other than the current bucket's are written rarely; without a cap they would keep
   // every WAL file alive until they flush.
   options.max_total_wal_size = 4 * tuning_.write_buffer_bytes;
@@ -102,7 +105,12 @@ rocksdb::ColumnFamilyOptions FamilyOptions::Base(std::size_t write_buffer_bytes,
 }
 
 rocksdb::ColumnFamilyOptions FamilyOptions::Spans() const {
-  return Base(tuning_.write_buffer_bytes, /*prefix_bloom=*/true);
+  rocksdb::ColumnFamilyOptions options = Base(tuning_.write_buffer_bytes, /*prefix_bloom=*/true);
+  // Span-group keys start with a random trace id, so each insert into one big skiplist is a full
+  // search; a hash of small skiplists by trace id makes it a hash probe. Span families are only
+  // ever read by trace-id prefix, which is all this memtable supports cheaply.
+  options.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(1 << 16));
+  return options;
 }
 
 rocksdb::ColumnFamilyOptions FamilyOptions::Index() const {

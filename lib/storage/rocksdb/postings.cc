@@ -48,20 +48,15 @@ void PostingsBuilder::Add(PostingType type, std::string_view term, std::uint32_t
                           const Posting& posting) {
   if (term.size() > kMaxTermBytes) term = term.substr(0, kMaxTermBytes);
   const TermKey term_key{type, term};
-  // Spans of a batch share most terms (services, tag keys): a few recent ones are checked before
-  // hashing.
-  std::vector<std::size_t>* groups = nullptr;
-  for (const auto& [recent, recent_groups] : recent_terms_) {
-    if (recent_groups != nullptr && recent == term_key) {
-      groups = recent_groups;
-      break;
-    }
+  // Spans of a batch share most terms (services, tag keys): a small direct-mapped cache of recent
+  // terms saves most of the hashing.
+  auto& [recent, recent_groups] =
+      recent_terms_[(static_cast<std::size_t>(type) * 7 + term.size()) % recent_terms_.size()];
+  if (recent_groups == nullptr || !(recent == term_key)) {
+    recent = term_key;
+    recent_groups = &terms_[term_key];
   }
-  if (groups == nullptr) {
-    groups = &terms_[term_key];
-    recent_terms_[next_recent_++ % recent_terms_.size()] = {term_key, groups};
-  }
-  std::vector<std::size_t>& term_groups = *groups;
+  std::vector<std::size_t>& term_groups = *recent_groups;
   std::size_t index = groups_.size();
   for (std::size_t candidate : term_groups) {
     if (groups_[candidate].minute == minute) {

@@ -85,8 +85,7 @@ class PostingsBuilder {
   // Term -> its groups (usually one minute each, so a short list).
   std::unordered_map<TermKey, std::vector<std::size_t>, TermKeyHash> terms_;
   std::vector<Group> groups_;
-  std::array<std::pair<TermKey, std::vector<std::size_t>*>, 16> recent_terms_{};
-  std::size_t next_recent_ = 0;
+  std::array<std::pair<TermKey, std::vector<std::size_t>*>, 32> recent_terms_{};
 };
 
 // Reads the postings of one group value of `type`. Next() returns false at the end or on a

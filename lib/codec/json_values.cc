@@ -200,21 +200,6 @@ Status TypeOf(simdjson::ondemand::value& value, json_type& out) {
   return Status::Ok();
 }
 
-Status NextFieldRaw(simdjson::simdjson_result<simdjson::ondemand::field>&& result,
-                    simdjson::ondemand::field& field, JsonPath& fields) {
-  if (std::move(result).get(field) != simdjson::SUCCESS) return Malformed();
-  // The key runs from just after its opening quote to the last quote before the value (only
-  // whitespace and ':' separate them), so it can be viewed without copying.
-  const char* key_start = field.key().raw();
-  const char* value_start = field.value().raw_json_token().data();
-  const char* key_end = value_start;
-  while (key_end > key_start && key_end[-1] != '"') --key_end;
-  if (key_end <= key_start) return Malformed();
-  fields.name = std::string_view(key_start, static_cast<std::size_t>(key_end - 1 - key_start));
-  fields.has_name = true;
-  return Status::Ok();
-}
-
 Status UnescapeKey(simdjson::ondemand::field& field, JsonPath& fields) {
   std::string_view key;
   if (field.unescaped_key().get(key) != simdjson::SUCCESS) return Malformed();

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "cairn/trace/status.h"
 
@@ -172,8 +173,21 @@ inline bool IsNull(simdjson::ondemand::value& value) {
 
 // Advances to the next field of an object: sets `field` and records its raw key (a view into the
 // document, escapes not processed) as `fields`' name.
-Status NextFieldRaw(simdjson::simdjson_result<simdjson::ondemand::field>&& result,
-                    simdjson::ondemand::field& field, JsonPath& fields);
+inline Status NextFieldRaw(simdjson::simdjson_result<simdjson::ondemand::field>&& result,
+                           simdjson::ondemand::field& field, JsonPath& fields) {
+  if (std::move(result).get(field) != simdjson::SUCCESS) return Malformed();
+  // The key runs from just after its opening quote to the last quote before the value (only
+  // whitespace and ':' separate them), so it can be viewed without copying.
+  const char* key_start = field.key().raw();
+  const char* value_start = field.value().raw_json_token().data();
+  const char* key_end = value_start;
+  while (key_end > key_start && key_end[-1] != '"') --key_end;
+  if (key_end <= key_start) return Malformed();
+  fields.name = std::string_view(key_start, static_cast<std::size_t>(key_end - 1 - key_start));
+  fields.has_name = true;
+  return Status();
+}
+
 // Replaces `fields`' name by the unescaped key of `field`.
 Status UnescapeKey(simdjson::ondemand::field& field, JsonPath& fields);
 

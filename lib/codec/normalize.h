@@ -6,7 +6,7 @@
 // - traceId and id are required: "Missing : traceId id" (names of the missing ones);
 // - name and endpoint service names are lower-cased with Locale.ROOT (see text.h);
 // - ipv4/ipv6 texts go through Endpoint.parseIp (ip_address.h): an unparseable one is dropped, an
-//   embedded IPv4 in ipv6 moves to ipv4, IPv6 is canonicalised;
+//   embedded IPv4 in ipv6 moves to ipv4, both are written canonically;
 // - negative timestamp or duration becomes 0 (absent);
 // - parentId equal to id is removed;
 // - shared is removed from CLIENT spans;

@@ -84,6 +84,9 @@ class RocksDBSpanStore final : public SpanStore {
 
   // Links every dirty trace that has no write in flight, ignoring the quiet period.
   Status LinkDependenciesNow();
+  // One round of what the background thread does: link the traces quiet for the quiet period,
+  // and apply retention when due.
+  Status RunMaintenanceNow() { return RunMaintenance(); }
   // Drops buckets and link counters older than the retention, now.
   Status EnforceRetentionNow();
 

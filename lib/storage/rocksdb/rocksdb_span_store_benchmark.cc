@@ -6,9 +6,12 @@
 //
 //   build-*/lib/storage/rocksdb/rocksdb_span_store_benchmark --benchmark_min_time=3
 #include <benchmark/benchmark.h>
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
 
 #include <atomic>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <random>
@@ -114,9 +117,12 @@ struct IngestFixture {
   std::atomic<std::uint64_t> passes{0};
 };
 IngestFixture& Ingest(bool search) {
-  static IngestFixture* with_search = new IngestFixture(true);
-  static IngestFixture* without_search = search ? nullptr : new IngestFixture(false);
-  return search ? *with_search : *without_search;
+  if (search) {
+    static IngestFixture* with_search = new IngestFixture(true);
+    return *with_search;
+  }
+  static IngestFixture* without_search = new IngestFixture(false);
+  return *without_search;
 }
 
 // Arg 1: search indexing on (the default); 0: off (SEARCH_ENABLED=false: spans, dirty queue).
@@ -150,6 +156,37 @@ void BM_Accept(benchmark::State& state) {
 BENCHMARK(BM_Accept)->Arg(1)->Threads(1)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Accept)->Arg(1)->Threads(2)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Accept)->Arg(0)->Threads(1)->UseRealTime()->Unit(benchmark::kMicrosecond);
+
+// The anchor from docs (architecture.md, "Measured on this machine kind"): plain RocksDB, WAL on,
+// no fsync, a 100-key WriteBatch of 489-byte values under random keys, i.e. "a span is one key"
+// with no index at all. Comparing BM_Accept with it factors out how busy the machine is.
+void BM_RawRocksDbOneKeyPerSpan(benchmark::State& state) {
+  static const std::string dir = TempDir();
+  static rocksdb::DB* db = [] {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    options.max_background_jobs = 2;
+    rocksdb::DB* opened = nullptr;
+    if (!rocksdb::DB::Open(options, dir, &opened).ok()) std::abort();
+    return opened;
+  }();
+  std::mt19937_64 random(7);
+  const std::string value(489, 'x');
+  char key[16];
+  for (auto _ : state) {
+    rocksdb::WriteBatch batch;
+    for (int i = 0; i < kBatchSize; ++i) {
+      const std::uint64_t a = random();
+      const std::uint64_t b = random();
+      std::memcpy(key, &a, 8);
+      std::memcpy(key + 8, &b, 8);
+      (void)batch.Put(rocksdb::Slice(key, 16), value);
+    }
+    if (!db->Write(rocksdb::WriteOptions(), &batch).ok()) state.SkipWithError("write failed");
+  }
+  state.SetItemsProcessed(state.iterations() * kBatchSize);
+}
+BENCHMARK(BM_RawRocksDbOneKeyPerSpan)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
 // A store holding 100,000 linked spans, for the query benchmarks.
 struct QueryFixture {

@@ -69,21 +69,21 @@ TEST_F(RocksStoreTest, BackgroundThreadLinksQuietTraces) {
 TEST_F(RocksStoreTest, LateSpansReplaceATracesLinksInsteadOfAddingToThem) {
   Open();
   // The client side arrives first: an uninstrumented-looking call frontend -> backend.
-  Accept({MakeSpan({.trace_id = "a", .id = "1", .kind = SpanKind::kServer, .name = "get",
+  Accept(Spans(MakeSpan({.trace_id = "a", .id = "1", .kind = SpanKind::kServer, .name = "get",
                     .timestamp_us = kTodayUs, .local_service = "frontend"}),
           MakeSpan({.trace_id = "a", .id = "2", .parent_id = "1", .kind = SpanKind::kClient,
                     .name = "call", .timestamp_us = kTodayUs + 10, .local_service = "frontend",
-                    .remote_service = "backend"})});
+                    .remote_service = "backend"})));
   ASSERT_TRUE(store().LinkDependenciesNow().ok());
   EXPECT_THAT(Links(), ElementsAre(Link("frontend", "backend", 1)));
 
   // The server side and its database call arrive later: still one frontend -> backend call.
-  Accept({MakeSpan({.trace_id = "a", .id = "2", .parent_id = "1", .kind = SpanKind::kServer,
+  Accept(Spans(MakeSpan({.trace_id = "a", .id = "2", .parent_id = "1", .kind = SpanKind::kServer,
                     .name = "call", .timestamp_us = kTodayUs + 20, .local_service = "backend",
                     .shared = true}),
           MakeSpan({.trace_id = "a", .id = "3", .parent_id = "2", .kind = SpanKind::kClient,
                     .name = "query", .timestamp_us = kTodayUs + 30, .local_service = "backend",
-                    .remote_service = "db", .tags = {{"error", "x"}}})});
+                    .remote_service = "db", .tags = {{"error", "x"}}})));
   ASSERT_TRUE(store().LinkDependenciesNow().ok());
   EXPECT_THAT(Links(), ElementsAre(Link("backend", "db", 1, 1), Link("frontend", "backend", 1)));
 
@@ -95,14 +95,14 @@ TEST_F(RocksStoreTest, LateSpansReplaceATracesLinksInsteadOfAddingToThem) {
 TEST_F(RocksStoreTest, LateRootMovesATracesLinksToItsTimestamp) {
   Open();
   // Without its root, the trace is dated by its earliest span...
-  Accept({MakeSpan({.trace_id = "a", .id = "2", .parent_id = "1", .kind = SpanKind::kClient,
+  Accept(Spans(MakeSpan({.trace_id = "a", .id = "2", .parent_id = "1", .kind = SpanKind::kClient,
                     .name = "call", .timestamp_us = kTodayUs, .local_service = "frontend",
-                    .remote_service = "backend"})});
+                    .remote_service = "backend"})));
   ASSERT_TRUE(store().LinkDependenciesNow().ok());
   EXPECT_THAT(Links(kTodayMs + 1, 10), SizeIs(1));
   // ...then by its root, reported late with an earlier timestamp (two hours before).
-  Accept({MakeSpan({.trace_id = "a", .id = "1", .kind = SpanKind::kServer, .name = "get",
-                    .timestamp_us = kTodayUs - 7'200'000'000, .local_service = "frontend"})});
+  Accept(Spans(MakeSpan({.trace_id = "a", .id = "1", .kind = SpanKind::kServer, .name = "get",
+                    .timestamp_us = kTodayUs - 7'200'000'000, .local_service = "frontend"})));
   ASSERT_TRUE(store().LinkDependenciesNow().ok());
   EXPECT_THAT(Links(kTodayMs + 1, 10), IsEmpty());
   EXPECT_THAT(Links(kTodayMs - 7'200'000 + 1, 10), ElementsAre(Link("frontend", "backend", 1)));
@@ -237,10 +237,10 @@ TEST_F(RocksStoreTest, LongTermsMatchExactlyDespiteTruncatedIndexKeys) {
   const std::string long_value(1000, 'v');
   const std::string other_long_value = std::string(999, 'v') + "w";  // same first 256 bytes
   const std::string long_service(300, 's');
-  Accept({MakeSpan({.trace_id = "a", .id = "1", .name = "x", .timestamp_us = kTodayUs,
-                    .local_service = long_service, .tags = {{"sql", long_value}}})});
-  Accept({MakeSpan({.trace_id = "b", .id = "1", .name = "x", .timestamp_us = kTodayUs - 1,
-                    .local_service = long_service + "t", .tags = {{"sql", other_long_value}}})});
+  Accept(Spans(MakeSpan({.trace_id = "a", .id = "1", .name = "x", .timestamp_us = kTodayUs,
+                    .local_service = long_service, .tags = {{"sql", long_value}}})));
+  Accept(Spans(MakeSpan({.trace_id = "b", .id = "1", .name = "x", .timestamp_us = kTodayUs - 1,
+                    .local_service = long_service + "t", .tags = {{"sql", other_long_value}}})));
   QueryRequest request = Query();
   request.annotation_query = ParseAnnotationQuery("sql=" + long_value);
   ASSERT_THAT(Search(request), SizeIs(1));
@@ -274,11 +274,11 @@ TEST_F(RocksStoreTest, ExactCopiesInOneBatchAreStoredOnceFragmentsAll) {
 TEST_F(RocksStoreTest, SearchFindsTraceWhoseMatchingSpanStartedAfterTheWindow) {
   Open();
   // The root is inside the window; the only span with the tag starts two minutes after its end.
-  Accept({MakeSpan({.trace_id = "a", .id = "1", .name = "root", .timestamp_us = kTodayUs - 1000,
+  Accept(Spans(MakeSpan({.trace_id = "a", .id = "1", .name = "root", .timestamp_us = kTodayUs - 1000,
                     .local_service = "svc"}),
           MakeSpan({.trace_id = "a", .id = "2", .parent_id = "1", .name = "async",
                     .timestamp_us = kTodayUs + 120'000'000, .local_service = "worker",
-                    .tags = {{"job", "resize"}}})});
+                    .tags = {{"job", "resize"}}})));
   QueryRequest request = Query();
   request.end_ts_ms = kTodayMs;
   request.lookback_ms = 60000;

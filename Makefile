@@ -1,9 +1,14 @@
 # cairn's entry points. Every target installs missing Debian packages first, so a fresh machine
 # needs nothing by hand. BUILD_DIR/PRESET select the build; JOBS defaults to the core count.
 BUILD_DIR ?= build
-BUILD_TYPE ?= RelWithDebInfo
+# Check: -O1 with assertions and no debug info, the quickest build to compile and run the suite
+# with (CMakeLists.txt defines it). Benchmarks use Release in build-release.
+BUILD_TYPE ?= Check
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
+# Let clones in other directories share the compiler cache.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 
 .PHONY: deps configure build test test-unit test-sanitize bench-trace demo clean format
 

@@ -64,8 +64,7 @@ TEST(ClientsTest, EveryCapturedClientBodyIsAcceptedAndReadable) {
   for (const Capture& capture : captures) {
     SCOPED_TRACE(capture.name);
     TestServer server;
-    net::Response res =
-        server.Send(http::verb::post, capture.path, capture.body, capture.headers);
+    net::Response res = server.Send(http::verb::post, capture.path, capture.body, capture.headers);
     ASSERT_EQ(res.result(), http::status::accepted) << res.body();
     EXPECT_GT(server.server().http_collector_metrics().Read().spans, 0u);
 
@@ -79,7 +78,8 @@ TEST(ClientsTest, EveryCapturedClientBodyIsAcceptedAndReadable) {
           "/api/v2/traces?lookback=" + std::to_string(std::int64_t{20} * 365 * 86'400'000) +
           "&limit=1000&serviceName=" + std::string(name.as_string()));
       ASSERT_EQ(traces.result(), http::status::ok) << traces.body();
-      for (const auto& trace : ParseJson(traces.body()).as_array()) {
+      const boost::json::value parsed = ParseJson(traces.body());
+      for (const auto& trace : parsed.as_array()) {
         for (const auto& span : trace.as_array()) {
           trace_ids.insert(std::string(span.at("traceId").as_string()));
         }
@@ -103,7 +103,8 @@ TEST(ClientsTest, LensTestdataTracesRoundTrip) {
   }
   TestServer server;
   int files = 0;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(*testdata / "zipkin-lens")) {
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(*testdata / "zipkin-lens")) {
     if (entry.path().extension() != ".json") continue;
     const std::string body = ReadFile(entry.path());
     boost::system::error_code ec;

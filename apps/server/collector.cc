@@ -30,21 +30,17 @@ bool ContainsGzip(std::string_view content_encoding) {
 
 }  // namespace
 
-HttpCollector::HttpCollector(CollectorOptions options, WriteQueue& queue,
-                             CollectorMetrics& metrics)
+HttpCollector::HttpCollector(CollectorOptions options, WriteQueue& queue, CollectorMetrics& metrics)
     : options_(options), sampler_(options.sample_rate), queue_(queue), metrics_(metrics) {}
 
 void HttpCollector::AddRoutes(net::Router& router) {
-  router.Post("/api/v2/spans", [this](net::RequestContext& ctx) {
-    return Handle(ctx, codec::ApiVersion::kV2);
-  });
-  router.Post("/api/v1/spans", [this](net::RequestContext& ctx) {
-    return Handle(ctx, codec::ApiVersion::kV1);
-  });
+  router.Post("/api/v2/spans",
+              [this](net::RequestContext& ctx) { return Handle(ctx, codec::ApiVersion::kV2); });
+  router.Post("/api/v1/spans",
+              [this](net::RequestContext& ctx) { return Handle(ctx, codec::ApiVersion::kV1); });
 }
 
-net::Response HttpCollector::Fail(http::status code, const Status& status,
-                                  std::size_t spans_lost) {
+net::Response HttpCollector::Fail(http::status code, const Status& status, std::size_t spans_lost) {
   metrics_.IncrementMessagesDropped();
   if (spans_lost > 0) metrics_.IncrementSpansDropped(spans_lost);
   net::Response res = net::MakeResponse(code, status.message());

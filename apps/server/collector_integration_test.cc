@@ -31,8 +31,11 @@ boost::json::array ReadTrace(TestServer& server, std::string_view trace_id = kTr
 
 TEST(CollectorTest, AcceptsJsonV2AndStoresIt) {
   TestServer server;
-  SpanSpec client{.kind = "CLIENT", .name = "GET /users", .service = "FrontEnd",
-                  .remote_service = "backend", .tags = {{"http.method", "GET"}}};
+  SpanSpec client{.kind = "CLIENT",
+                  .name = "GET /users",
+                  .service = "FrontEnd",
+                  .remote_service = "backend",
+                  .tags = {{"http.method", "GET"}}};
   net::Response res = server.Post("/api/v2/spans", ListJson({client}));
   EXPECT_EQ(res.result(), http::status::accepted) << res.body();
   EXPECT_TRUE(res.body().empty());
@@ -147,8 +150,8 @@ TEST(CollectorTest, AcceptsGzip) {
   TestServer server;
   Result<std::string> zipped = Gzip(ListJson({SpanSpec{}}));
   ASSERT_TRUE(zipped.ok());
-  net::Response res = server.Post("/api/v2/spans", *zipped, "application/json",
-                                  {{"Content-Encoding", "gzip"}});
+  net::Response res =
+      server.Post("/api/v2/spans", *zipped, "application/json", {{"Content-Encoding", "gzip"}});
   EXPECT_EQ(res.result(), http::status::accepted) << res.body();
   EXPECT_EQ(ReadTrace(server).size(), 1u);
 }
@@ -270,12 +273,12 @@ TEST(CollectorTest, SampleRateIsDeterministicPerTrace) {
   config.sample_rate = 0.5f;
   TestServer server(config);
   // Lower 64 bits 0x7fff... (above the boundary 2^62) and 0x0000...1 (below).
-  net::Response res = server.Post(
-      "/api/v2/spans",
-      ListJson({SpanSpec{.trace_id = "7fffffffffffffff", .id = "1"},
-                SpanSpec{.trace_id = "7fffffffffffffff", .id = "2"},
-                SpanSpec{.trace_id = "00000000000000010000000000000001", .id = "3"},
-                SpanSpec{.trace_id = "0000000000000001", .id = "4"}}));
+  net::Response res =
+      server.Post("/api/v2/spans",
+                  ListJson({SpanSpec{.trace_id = "7fffffffffffffff", .id = "1"},
+                            SpanSpec{.trace_id = "7fffffffffffffff", .id = "2"},
+                            SpanSpec{.trace_id = "00000000000000010000000000000001", .id = "3"},
+                            SpanSpec{.trace_id = "0000000000000001", .id = "4"}}));
   EXPECT_EQ(res.result(), http::status::accepted);
   EXPECT_TRUE(ReadTrace(server, "7fffffffffffffff").empty());
   EXPECT_EQ(ReadTrace(server, "0000000000000001").size(), 1u);
@@ -288,11 +291,10 @@ TEST(CollectorTest, MetricsCountMessagesBytesAndSpans) {
   const std::string body = ListJson({SpanSpec{.id = "1"}, SpanSpec{.id = "2"}});
   ASSERT_EQ(server.Post("/api/v2/spans", body).result(), http::status::accepted);
   Result<std::string> zipped = Gzip(ListJson({SpanSpec{.id = "3"}}));
-  ASSERT_EQ(server
-                .Post("/api/v2/spans", *zipped, "application/json",
-                      {{"Content-Encoding", "gzip"}})
-                .result(),
-            http::status::accepted);
+  ASSERT_EQ(
+      server.Post("/api/v2/spans", *zipped, "application/json", {{"Content-Encoding", "gzip"}})
+          .result(),
+      http::status::accepted);
   ASSERT_EQ(server.Post("/api/v2/spans", "garbage").result(), http::status::bad_request);
 
   CollectorMetrics::Snapshot m = server.server().http_collector_metrics().Read();
@@ -334,9 +336,9 @@ TEST(CollectorTest, FullWriteQueueAnswers503WithRetryAfter) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   std::thread second([&] {
-    EXPECT_EQ(server.Post("/api/v2/spans", ListJson({SpanSpec{.id = "2"}, SpanSpec{.id = "3"}}))
-                  .result(),
-              http::status::accepted);
+    EXPECT_EQ(
+        server.Post("/api/v2/spans", ListJson({SpanSpec{.id = "2"}, SpanSpec{.id = "3"}})).result(),
+        http::status::accepted);
   });
   while (server.server().write_queue_stats().queued_spans < 2 &&
          std::chrono::steady_clock::now() < deadline) {

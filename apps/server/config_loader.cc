@@ -117,11 +117,12 @@ Status ReadConfigFile(const std::string& file, std::map<std::string, RawValue>& 
 }
 
 struct Cli {
-  CLI::App app{"cairn-server: a Zipkin-compatible trace collector and query server.\n"
-               "Every setting can be given as a flag, an environment variable or a key in the\n"
-               "YAML file named by --config; flags win over the environment, the environment\n"
-               "over the file.",
-               "cairn-server"};
+  CLI::App app{
+      "cairn-server: a Zipkin-compatible trace collector and query server.\n"
+      "Every setting can be given as a flag, an environment variable or a key in the\n"
+      "YAML file named by --config; flags win over the environment, the environment\n"
+      "over the file.",
+      "cairn-server"};
   std::string config_file;
   bool version = false;
   std::vector<std::string> values;
@@ -181,8 +182,8 @@ LoadOutcome LoadConfig(std::span<const std::string> args, const EnvLookup& env) 
   }
   if (cli.version) {
     outcome.action = LoadOutcome::Action::kExit;
-    outcome.message = std::string("cairn-server ") + std::string(kVersion) + " (" +
-                      std::string(kCommit) + ")";
+    outcome.message =
+        std::string("cairn-server ") + std::string(kVersion) + " (" + std::string(kCommit) + ")";
     return outcome;
   }
 

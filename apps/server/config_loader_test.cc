@@ -111,9 +111,9 @@ TEST_F(ConfigLoaderTest, PrecedenceIsFlagThenEnvThenFileThenDefault) {
       "storage:\n  type: mem\n");
   env_ = {{"QUERY_PORT", "2222"}, {"QUERY_LOOKBACK", "2000"}};
   ServerConfig config = LoadOk({"--config", file, "--query-port", "3333"});
-  EXPECT_EQ(config.port, 3333);                   // flag over env and file
-  EXPECT_EQ(config.query_lookback_ms, 2000);      // env over file
-  EXPECT_EQ(config.names_max_age_seconds, 7);     // file over default
+  EXPECT_EQ(config.port, 3333);                // flag over env and file
+  EXPECT_EQ(config.query_lookback_ms, 2000);   // env over file
+  EXPECT_EQ(config.names_max_age_seconds, 7);  // file over default
   EXPECT_EQ(config.storage_type, StorageType::kMem);
   EXPECT_EQ(config.query_timeout, std::chrono::seconds(11));  // default
 }
@@ -160,8 +160,7 @@ TEST_F(ConfigLoaderTest, BadEnvironmentValueNamesKeyAndValue) {
 TEST_F(ConfigLoaderTest, BadFlagValueNamesFlag) {
   LoadOutcome outcome = Load({"--collector-sample-rate", "1.5"});
   EXPECT_EQ(outcome.exit_code, 2);
-  EXPECT_EQ(outcome.message,
-            "--collector-sample-rate = \"1.5\": rate should be between 0 and 1");
+  EXPECT_EQ(outcome.message, "--collector-sample-rate = \"1.5\": rate should be between 0 and 1");
   outcome = Load({"--storage-type", "cassandra3"});
   EXPECT_EQ(outcome.message, "--storage-type = \"cassandra3\": expected mem or rocksdb");
   outcome = Load({"--query-timeout", "soon"});
@@ -182,8 +181,7 @@ TEST_F(ConfigLoaderTest, UnknownKeysAndBrokenFilesAreErrors) {
   std::string file = WriteYaml("query:\n  prot: 9411\n");
   LoadOutcome outcome = Load({"--config", file});
   EXPECT_EQ(outcome.exit_code, 2);
-  EXPECT_NE(outcome.message.find("unknown key 'query.prot'"), std::string::npos)
-      << outcome.message;
+  EXPECT_NE(outcome.message.find("unknown key 'query.prot'"), std::string::npos) << outcome.message;
 
   file = WriteYaml("query: [1, 2\n");
   outcome = Load({"--config", file});

@@ -89,14 +89,15 @@ Status ApplyAllowedOrigins(std::string_view v, ServerConfig& c) {
 
 Status ApplyBasePath(std::string_view v, ServerConfig& c) {
   std::string path(TrimWhitespace(v));
-  if (path.empty() || path.front() != '/') return InvalidArgument("expected a path starting with /");
+  if (path.empty() || path.front() != '/')
+    return InvalidArgument("expected a path starting with /");
   while (path.size() > 1 && path.back() == '/') path.pop_back();
   c.ui.base_path = std::move(path);
   return Status::Ok();
 }
 
 Status ApplyLogLevel(std::string_view v, ServerConfig& c) {
-  static constexpr std::array<std::string_view, 7> kLevels = {"trace", "debug", "info", "warn",
+  static constexpr std::array<std::string_view, 7> kLevels = {"trace", "debug",    "info", "warn",
                                                               "error", "critical", "off"};
   std::string_view level = TrimWhitespace(v);
   for (std::string_view known : kLevels) {
@@ -137,8 +138,7 @@ constexpr Setting kSettings[] = {
 
     // storage
     {"STORAGE_TYPE", "storage.type", "rocksdb",
-     "mem (in memory, lost on restart) or rocksdb (durable, in CAIRN_DATA_DIR)",
-     ApplyStorageType},
+     "mem (in memory, lost on restart) or rocksdb (durable, in CAIRN_DATA_DIR)", ApplyStorageType},
     {"CAIRN_DATA_DIR", "storage.data-dir", "./cairn-data", "directory of the rocksdb store",
      ApplyDataDir},
     {"CAIRN_RETENTION", "storage.retention", "7d",
@@ -218,7 +218,9 @@ constexpr Setting kSettings[] = {
        return Status::Ok();
      }},
     {"ZIPKIN_UI_QUERY_LIMIT", "ui.query-limit", "10", "default limit of the UI's trace search",
-     [](std::string_view v, ServerConfig& c) { return AssignInt(v, c.ui.query_limit, 1, kMaxInt); }},
+     [](std::string_view v, ServerConfig& c) {
+       return AssignInt(v, c.ui.query_limit, 1, kMaxInt);
+     }},
     {"ZIPKIN_UI_DEFAULT_LOOKBACK", "ui.default-lookback", "900000",
      "default lookback of the UI's trace search, in milliseconds",
      [](std::string_view v, ServerConfig& c) {
@@ -253,8 +255,7 @@ constexpr Setting kSettings[] = {
      [](std::string_view v, ServerConfig& c) {
        return Assign(ParseNumber(v, 0.0, 1.0), c.ui.dependency_high_error_rate);
      }},
-    {"ZIPKIN_UI_BASEPATH", "ui.base-path", "/zipkin", "path the UI is served under",
-     ApplyBasePath},
+    {"ZIPKIN_UI_BASEPATH", "ui.base-path", "/zipkin", "path the UI is served under", ApplyBasePath},
 };
 
 }  // namespace

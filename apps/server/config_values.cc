@@ -58,8 +58,8 @@ Result<std::chrono::milliseconds> ParseIsoDuration(std::string_view text) {
       continue;
     }
     std::size_t n = 0;
-    while (n < rest.size() && (std::isdigit(static_cast<unsigned char>(rest[n])) ||
-                               (in_time && rest[n] == '.'))) {
+    while (n < rest.size() &&
+           (std::isdigit(static_cast<unsigned char>(rest[n])) || (in_time && rest[n] == '.'))) {
       ++n;
     }
     if (n == 0 || n == rest.size()) return InvalidArgument(std::string(kDurationHelp));
@@ -142,9 +142,8 @@ Result<std::chrono::milliseconds> ParseDuration(std::string_view text,
   if (trimmed.empty()) return InvalidArgument(std::string(kDurationHelp));
   if (trimmed.front() == 'P' || trimmed.front() == 'p') return ParseIsoDuration(trimmed);
   std::size_t digits = 0;
-  while (digits < trimmed.size() &&
-         (std::isdigit(static_cast<unsigned char>(trimmed[digits])) ||
-          (digits == 0 && (trimmed[0] == '+' || trimmed[0] == '-')))) {
+  while (digits < trimmed.size() && (std::isdigit(static_cast<unsigned char>(trimmed[digits])) ||
+                                     (digits == 0 && (trimmed[0] == '+' || trimmed[0] == '-')))) {
     ++digits;
   }
   std::int64_t count = 0;

@@ -1,11 +1,11 @@
 // cairn-server's entry point: load the configuration, run a Server until SIGTERM or SIGINT, stop
 // it gracefully. Exit status: 0 after a clean stop (or --help/--version), 2 for a configuration
 // error, 1 when the server cannot start (store cannot be opened, port in use).
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
 #include <cstdio>
-#include <pthread.h>
 #include <string>
 #include <vector>
 
@@ -37,8 +37,8 @@ int main(int argc, char** argv) {
   LoadOutcome outcome = cairn::server::LoadConfig(args, cairn::server::ProcessEnvironment());
   if (outcome.action == LoadOutcome::Action::kExit) {
     std::FILE* stream = outcome.exit_code == 0 ? stdout : stderr;
-    std::fprintf(stream, "%s%s\n", outcome.exit_code == 0 ? "" : "cairn-server: ",
-                 outcome.message.c_str());
+    std::fprintf(stream, "%s%s\n",
+                 outcome.exit_code == 0 ? "" : "cairn-server: ", outcome.message.c_str());
     return outcome.exit_code;
   }
   const cairn::server::ServerConfig& config = outcome.config;

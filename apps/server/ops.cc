@@ -140,9 +140,8 @@ std::string MetricsJson(std::span<const CollectorMetrics* const> collectors) {
                  std::uint64_t value) {
     if (!first) out += ',';
     first = false;
-    model::AppendJsonString(std::string(kind) + ".zipkin_collector." + std::string(metric) + "." +
-                                transport,
-                            out);
+    model::AppendJsonString(
+        std::string(kind) + ".zipkin_collector." + std::string(metric) + "." + transport, out);
     out += ':';
     out += JavaDouble(static_cast<double>(value));
   };
@@ -173,7 +172,8 @@ std::string PrometheusText(const OpsSources& sources) {
       {"zipkin_collector_messages_total", "counter", "Messages received by the collector",
        &CollectorMetrics::Snapshot::messages},
       {"zipkin_collector_messages_dropped_total", "counter",
-       "Messages that could not be decoded or stored", &CollectorMetrics::Snapshot::messages_dropped},
+       "Messages that could not be decoded or stored",
+       &CollectorMetrics::Snapshot::messages_dropped},
       {"zipkin_collector_bytes_total", "counter", "Bytes of messages received, after gunzip",
        &CollectorMetrics::Snapshot::bytes},
       {"zipkin_collector_spans_total", "counter", "Spans decoded from messages",
@@ -265,7 +265,8 @@ std::string PrometheusText(const OpsSources& sources) {
 void AddOpsRoutes(net::Router& router, OpsSources sources) {
   // The router keeps the handlers (and so this shared copy) alive.
   auto shared = std::make_shared<const OpsSources>(std::move(sources));
-  router.Get("/health", [shared](net::RequestContext&) { return HandleHealth(*shared, kJsonUtf8); });
+  router.Get("/health",
+             [shared](net::RequestContext&) { return HandleHealth(*shared, kJsonUtf8); });
   router.Get("/actuator/health",
              [shared](net::RequestContext&) { return HandleHealth(*shared, kActuatorJson); });
   auto info = [](net::RequestContext&) {

@@ -111,8 +111,9 @@ void QueryApi::AddRoutes(net::Router& router) {
     router.Get(p + "/trace/{traceId}", [this](net::RequestContext& ctx) { return TraceById(ctx); });
     router.Get(p + "/traceMany", [this](net::RequestContext& ctx) { return TraceMany(ctx); });
     router.Get(p + "/dependencies", [this](net::RequestContext& ctx) { return Dependencies(ctx); });
-    router.Get(p + "/autocompleteKeys",
-               net::SyncHandler([this](net::RequestContext& ctx) { return AutocompleteKeys(ctx); }));
+    router.Get(p + "/autocompleteKeys", net::SyncHandler([this](net::RequestContext& ctx) {
+                 return AutocompleteKeys(ctx);
+               }));
     router.Get(p + "/autocompleteValues",
                [this](net::RequestContext& ctx) { return AutocompleteValues(ctx); });
   }
@@ -131,8 +132,8 @@ net::Response QueryApi::NamesResponse(std::vector<std::string> names, bool cache
   body.push_back(']');
   net::Response res = net::JsonResponse(std::move(body));
   if (cache) {
-    res.set(http::field::cache_control, "max-age=" + std::to_string(options_.names_max_age_seconds) +
-                                            ", must-revalidate");
+    res.set(http::field::cache_control,
+            "max-age=" + std::to_string(options_.names_max_age_seconds) + ", must-revalidate");
   }
   return res;
 }
@@ -209,7 +210,8 @@ QueryApi::Awaitable QueryApi::TraceMany(net::RequestContext& ctx) {
 }
 
 QueryApi::Awaitable QueryApi::Dependencies(net::RequestContext& ctx) {
-  Result<DependenciesQuery> query = ParseDependenciesQuery(ParamsOf(ctx), options_.default_lookback_ms);
+  Result<DependenciesQuery> query =
+      ParseDependenciesQuery(ParamsOf(ctx), options_.default_lookback_ms);
   if (!query.ok()) co_return QueryErrorResponse(query.status());
   auto task = [store = &store_, query = *query] {
     return store->GetDependencies(query.end_ts_ms, query.lookback_ms);

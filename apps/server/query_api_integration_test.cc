@@ -25,27 +25,52 @@ constexpr std::int64_t kEndTsMs = kBaseUs / 1000 + 60'000;
 // frontend -> backend (CLIENT/SERVER), backend -> db (CLIENT to an uninstrumented peer).
 std::vector<SpanSpec> SampleTrace() {
   return {
-      SpanSpec{.trace_id = "463ac35c9f6413ad", .id = "0000000000000001", .kind = "SERVER",
-               .name = "get /", .timestamp = kBaseUs, .duration = 5000, .service = "frontend",
+      SpanSpec{.trace_id = "463ac35c9f6413ad",
+               .id = "0000000000000001",
+               .kind = "SERVER",
+               .name = "get /",
+               .timestamp = kBaseUs,
+               .duration = 5000,
+               .service = "frontend",
                .tags = {{"http.method", "GET"}, {"environment", "prod"}}},
-      SpanSpec{.trace_id = "463ac35c9f6413ad", .id = "0000000000000002",
-               .parent_id = "0000000000000001", .kind = "CLIENT", .name = "get /api",
-               .timestamp = kBaseUs + 100, .duration = 3000, .service = "frontend",
+      SpanSpec{.trace_id = "463ac35c9f6413ad",
+               .id = "0000000000000002",
+               .parent_id = "0000000000000001",
+               .kind = "CLIENT",
+               .name = "get /api",
+               .timestamp = kBaseUs + 100,
+               .duration = 3000,
+               .service = "frontend",
                .remote_service = "backend"},
-      SpanSpec{.trace_id = "463ac35c9f6413ad", .id = "0000000000000003",
-               .parent_id = "0000000000000002", .kind = "SERVER", .name = "get /api",
-               .timestamp = kBaseUs + 200, .duration = 2500, .service = "backend",
+      SpanSpec{.trace_id = "463ac35c9f6413ad",
+               .id = "0000000000000003",
+               .parent_id = "0000000000000002",
+               .kind = "SERVER",
+               .name = "get /api",
+               .timestamp = kBaseUs + 200,
+               .duration = 2500,
+               .service = "backend",
                .tags = {{"error", "boom"}}},
-      SpanSpec{.trace_id = "463ac35c9f6413ad", .id = "0000000000000004",
-               .parent_id = "0000000000000003", .kind = "CLIENT", .name = "query",
-               .timestamp = kBaseUs + 300, .duration = 1000, .service = "backend",
-               .remote_service = "db", .annotations = {{kBaseUs + 310, "wire.send"}}},
+      SpanSpec{.trace_id = "463ac35c9f6413ad",
+               .id = "0000000000000004",
+               .parent_id = "0000000000000003",
+               .kind = "CLIENT",
+               .name = "query",
+               .timestamp = kBaseUs + 300,
+               .duration = 1000,
+               .service = "backend",
+               .remote_service = "db",
+               .annotations = {{kBaseUs + 310, "wire.send"}}},
   };
 }
 
 std::vector<SpanSpec> OtherTrace() {
-  return {SpanSpec{.trace_id = "0000000000000abc", .id = "0000000000000011", .name = "tick",
-                   .timestamp = kBaseUs + 10'000, .duration = 50, .service = "cron"}};
+  return {SpanSpec{.trace_id = "0000000000000abc",
+                   .id = "0000000000000011",
+                   .name = "tick",
+                   .timestamp = kBaseUs + 10'000,
+                   .duration = 50,
+                   .service = "cron"}};
 }
 
 class QueryApiTest : public ::testing::Test {
@@ -71,7 +96,8 @@ class QueryApiTest : public ::testing::Test {
   // Trace ids of a /traces answer, in order.
   std::vector<std::string> TraceIds(const std::string& query) {
     std::vector<std::string> ids;
-    for (const auto& trace : ParseJson(Traces(query)).as_array()) {
+    const boost::json::value parsed = ParseJson(Traces(query));
+    for (const auto& trace : parsed.as_array()) {
       ids.emplace_back(trace.as_array().at(0).at("traceId").as_string());
     }
     return ids;
@@ -106,9 +132,11 @@ TEST_F(QueryApiTest, SpanNamesAndRemoteServices) {
 }
 
 TEST_F(QueryApiTest, NamesAreCachedOnceMoreThanThreeServicesExist) {
-  ASSERT_EQ(server_.Post("/api/v2/spans",
-                         ListJson({SpanSpec{.trace_id = "0000000000000def", .id = "21",
-                                            .timestamp = kBaseUs, .service = "zeta\tservice"}}))
+  ASSERT_EQ(server_
+                .Post("/api/v2/spans", ListJson({SpanSpec{.trace_id = "0000000000000def",
+                                                          .id = "21",
+                                                          .timestamp = kBaseUs,
+                                                          .service = "zeta\tservice"}}))
                 .result(),
             http::status::accepted);
   net::Response res = server_.Get("/api/v2/services");
@@ -263,7 +291,8 @@ TEST_F(QueryApiTest, AutocompleteValuesAreCachedPastThree) {
   std::vector<SpanSpec> spans;
   for (int i = 0; i < 4; ++i) {
     spans.push_back(SpanSpec{.trace_id = "0000000000000f0" + std::to_string(i),
-                             .id = "3" + std::to_string(i), .timestamp = kBaseUs,
+                             .id = "3" + std::to_string(i),
+                             .timestamp = kBaseUs,
                              .tags = {{"environment", "env" + std::to_string(i)}}});
   }
   ASSERT_EQ(server_.Post("/api/v2/spans", ListJson(spans)).result(), http::status::accepted);
@@ -306,13 +335,12 @@ TEST_F(QueryApiTest, CorsAllowsAnyOriginByDefault) {
   EXPECT_EQ(res.result(), http::status::ok);
   EXPECT_EQ(Header(res, http::field::access_control_allow_origin), "*");
 
-  res = server_.Send(http::verb::options, "/api/v2/spans",
-                     {}, {{"Origin", "http://ui.example"},
-                          {"Access-Control-Request-Method", "POST"},
-                          {"Access-Control-Request-Headers", "content-type"}});
+  res = server_.Send(http::verb::options, "/api/v2/spans", {},
+                     {{"Origin", "http://ui.example"},
+                      {"Access-Control-Request-Method", "POST"},
+                      {"Access-Control-Request-Headers", "content-type"}});
   EXPECT_EQ(res.result(), http::status::ok);
-  EXPECT_NE(Header(res, http::field::access_control_allow_methods).find("POST"),
-            std::string::npos);
+  EXPECT_NE(Header(res, http::field::access_control_allow_methods).find("POST"), std::string::npos);
 }
 
 TEST(QueryApiConfigTest, CorsRestrictedOrigins) {
@@ -331,13 +359,12 @@ TEST(QueryApiConfigTest, QueryDisabledAnswers404ButCollectsAndIsHealthy) {
   config.query_enabled = false;
   config.ui.enabled = false;
   TestServer server(config);
-  for (const char* path : {"/api/v2/services", "/api/v2/spans?serviceName=a",
-                           "/api/v2/traces", "/api/v2/trace/abc", "/zipkin/api/v2/services",
-                           "/zipkin/", "/zipkin/config.json"}) {
+  for (const char* path :
+       {"/api/v2/services", "/api/v2/spans?serviceName=a", "/api/v2/traces", "/api/v2/trace/abc",
+        "/zipkin/api/v2/services", "/zipkin/", "/zipkin/config.json"}) {
     EXPECT_EQ(server.Get(path).result(), http::status::not_found) << path;
   }
-  EXPECT_EQ(server.Post("/api/v2/spans", ListJson({SpanSpec{}})).result(),
-            http::status::accepted);
+  EXPECT_EQ(server.Post("/api/v2/spans", ListJson({SpanSpec{}})).result(), http::status::accepted);
   EXPECT_EQ(server.Get("/health").result(), http::status::ok);
 }
 

@@ -29,8 +29,7 @@ Status MissingParameter(std::string_view name);
 // "<name> must be an integer, not \"<value>\"". Absent or empty: nullopt.
 Result<std::optional<std::int64_t>> ParseLongParam(const ParamLookup& params,
                                                    std::string_view name);
-Result<std::optional<std::int64_t>> ParseIntParam(const ParamLookup& params,
-                                                  std::string_view name);
+Result<std::optional<std::int64_t>> ParseIntParam(const ParamLookup& params, std::string_view name);
 
 // Service, span and remote service names as Zipkin looks them up: lower-cased (Locale.ROOT).
 std::string NormalizeName(std::string_view name);

@@ -19,8 +19,8 @@ ParamLookup Params(std::map<std::string, std::string> values) {
 }
 
 std::string TracesError(std::map<std::string, std::string> values) {
-  Result<storage::QueryRequest> request = ParseTracesQuery(Params(std::move(values)), kNow,
-                                                           kDefaultLookback);
+  Result<storage::QueryRequest> request =
+      ParseTracesQuery(Params(std::move(values)), kNow, kDefaultLookback);
   EXPECT_FALSE(request.ok());
   return request.status().message();
 }
@@ -97,8 +97,7 @@ TEST(QueryParamsTest, NonNumericValuesAreClearErrors) {
   EXPECT_EQ(TracesError({{"minDuration", "10us"}}), "minDuration must be an integer, not \"10us\"");
   EXPECT_EQ(TracesError({{"lookback", "+"}}), "lookback must be an integer, not \"+\"");
   // limit is a Java int.
-  EXPECT_EQ(TracesError({{"limit", "2147483648"}}),
-            "limit must be an integer, not \"2147483648\"");
+  EXPECT_EQ(TracesError({{"limit", "2147483648"}}), "limit must be an integer, not \"2147483648\"");
   EXPECT_EQ(TracesError({{"endTs", "9223372036854775808"}}),
             "endTs must be an integer, not \"9223372036854775808\"");
 }
@@ -144,7 +143,8 @@ TEST(QueryParamsTest, TraceIdIsTrimmedAndNormalised) {
 }
 
 TEST(QueryParamsTest, TraceMany) {
-  Result<std::vector<trace::TraceId>> ids = ParseTraceIdsParam("a,b,0000000000000000000000000000000c");
+  Result<std::vector<trace::TraceId>> ids =
+      ParseTraceIdsParam("a,b,0000000000000000000000000000000c");
   ASSERT_TRUE(ids.ok());
   ASSERT_EQ(ids->size(), 3u);
   EXPECT_EQ((*ids)[0].ToHex(), "000000000000000a");

@@ -27,8 +27,8 @@ bool AcceptsGzip(std::string_view accept_encoding) {
   while (!accept_encoding.empty()) {
     const std::size_t comma = accept_encoding.find(',');
     std::string_view item = accept_encoding.substr(0, comma);
-    accept_encoding = comma == std::string_view::npos ? std::string_view()
-                                                      : accept_encoding.substr(comma + 1);
+    accept_encoding =
+        comma == std::string_view::npos ? std::string_view() : accept_encoding.substr(comma + 1);
     const std::size_t semicolon = item.find(';');
     const std::string_view coding = TrimWhitespace(item.substr(0, semicolon));
     if (!beast::iequals(coding, "gzip") && coding != "*") continue;
@@ -65,7 +65,8 @@ Result<std::string> Gzip(std::string_view data) {
 }
 
 net::Middleware ResponseGzipMiddleware() {
-  return [](net::RequestContext& ctx, const net::Handler& next) -> net::asio::awaitable<net::Response> {
+  return [](net::RequestContext& ctx,
+            const net::Handler& next) -> net::asio::awaitable<net::Response> {
     net::Response res = co_await next(ctx);
     const net::Request& req = ctx.request();
     if (req.method() == http::verb::head || res.result_int() < 200 || res.result_int() >= 300 ||

@@ -28,8 +28,8 @@ Result<std::unique_ptr<Server>> Server::Create(ServerConfig config,
 
 Server::Server(ServerConfig config, std::unique_ptr<storage::SpanStore> store)
     : config_(std::move(config)), store_(std::move(store)) {
-  query_pool_ = std::make_unique<net::BlockingPool>(
-      config_.query_threads, config_.query_threads * kQueryBacklogPerThread);
+  query_pool_ = std::make_unique<net::BlockingPool>(config_.query_threads,
+                                                    config_.query_threads * kQueryBacklogPerThread);
 
   WriteQueueOptions queue;
   queue.max_queued_spans = config_.write_queue_spans;
@@ -69,15 +69,16 @@ net::Router Server::BuildRouter() {
     // GET /api/v2/spans shares its path with the collector's POST; without this the router would
     // answer 405 where Zipkin with QUERY_ENABLED=false answers 404.
     router.Get("/api/v2/spans", net::SyncHandler([](net::RequestContext&) {
-                 return net::MakeResponse(net::http::status::not_found, "the query API is disabled");
+                 return net::MakeResponse(net::http::status::not_found,
+                                          "the query API is disabled");
                }));
   }
 
   OpsSources ops;
   ops.store = store_.get();
   ops.pool = query_pool_.get();
-  ops.health_timeout = config_.query_timeout.count() > 0 ? config_.query_timeout
-                                                         : std::chrono::milliseconds(11'000);
+  ops.health_timeout =
+      config_.query_timeout.count() > 0 ? config_.query_timeout : std::chrono::milliseconds(11'000);
   ops.collectors = {&http_collector_metrics_};
   ops.requests = &request_metrics_;
   ops.write_queue_capacity = config_.write_queue_spans;

@@ -178,8 +178,8 @@ TEST(ServerProcessTest, UnusableDataDirectoryExitsWithStatus1) {
   TempDir dir;
   const std::string file = dir.path() + "/not-a-dir";
   std::ofstream(file) << "x";
-  ServerProcess process({}, {{"CAIRN_DATA_DIR", file}, {"QUERY_PORT", "0"},
-                             {"QUERY_BIND_ADDRESS", "127.0.0.1"}});
+  ServerProcess process(
+      {}, {{"CAIRN_DATA_DIR", file}, {"QUERY_PORT", "0"}, {"QUERY_BIND_ADDRESS", "127.0.0.1"}});
   EXPECT_EQ(process.WaitExit(std::chrono::seconds(20)), 1) << process.output();
   EXPECT_NE(process.output().find("cannot open rocksdb storage"), std::string::npos)
       << process.output();

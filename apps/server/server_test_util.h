@@ -71,8 +71,7 @@ class TestServer {
     return Send(http::verb::get, target, {}, headers);
   }
   net::Response Post(std::string_view target, std::string body,
-                     std::string_view content_type = "application/json",
-                     Headers headers = {}) {
+                     std::string_view content_type = "application/json", Headers headers = {}) {
     if (!content_type.empty()) headers["Content-Type"] = std::string(content_type);
     return Send(http::verb::post, target, std::move(body), headers);
   }

@@ -22,7 +22,8 @@ Result<std::unique_ptr<storage::SpanStore>> OpenStore(const ServerConfig& config
   const auto retention = std::chrono::duration_cast<std::chrono::seconds>(config.retention);
   rocks.retention = retention.count() == 0 ? kForever : retention;
   // A retention under a second would be 0 here, which the store refuses; keep at least 1 s.
-  if (retention.count() == 0 && config.retention.count() > 0) rocks.retention = std::chrono::seconds(1);
+  if (retention.count() == 0 && config.retention.count() > 0)
+    rocks.retention = std::chrono::seconds(1);
   Result<std::unique_ptr<storage::RocksDBSpanStore>> store =
       storage::RocksDBSpanStore::Open(std::move(rocks));
   if (!store.ok()) return store.status();

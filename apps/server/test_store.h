@@ -15,8 +15,8 @@ namespace cairn::server::testing {
 
 class ControllableStore final : public storage::SpanStore {
  public:
-  explicit ControllableStore(std::unique_ptr<storage::SpanStore> inner =
-                                 std::make_unique<storage::MemSpanStore>())
+  explicit ControllableStore(
+      std::unique_ptr<storage::SpanStore> inner = std::make_unique<storage::MemSpanStore>())
       : inner_(std::move(inner)) {}
 
   // Accept fails with `status` for batches containing a span with this id (0: never).

@@ -91,8 +91,7 @@ void AddUiRoutes(net::Router& router, const UiConfig& ui) {
   if (!ui.enabled) return;
   auto config = std::make_shared<const std::string>(UiConfigJson(ui));
   auto etag = std::make_shared<const std::string>(Etag(*config));
-  router.Get("/zipkin/config.json",
-             net::SyncHandler([config, etag](net::RequestContext& ctx) {
+  router.Get("/zipkin/config.json", net::SyncHandler([config, etag](net::RequestContext& ctx) {
                net::Response res;
                auto match = ctx.request().find(http::field::if_none_match);
                if (match != ctx.request().end() &&

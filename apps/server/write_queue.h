@@ -56,7 +56,7 @@ struct WriteQueueStats {
   std::uint64_t commits = 0;           // Accept calls that succeeded
   std::uint64_t committed_batches = 0;
   std::uint64_t committed_spans = 0;
-  std::uint64_t failed_batches = 0;    // batches whose Accept failed
+  std::uint64_t failed_batches = 0;  // batches whose Accept failed
 };
 
 class WriteQueue {

@@ -21,16 +21,16 @@ struct Snapshot {
   std::string services, span_names, remote_services, search;
 };
 
-// Posts `count` landscape traces (one of them for the VIP account); returns their ids.
+// Posts `count` landscape traces for accounts first_account, first_account + 1, ...; returns
+// their ids.
 std::vector<std::string> PostTraces(tools::HttpClient& client, tools::TraceIdSource& ids, int count,
-                                    std::uint64_t seed) {
-  tools::LandscapeSpanGenerator generator(seed, 0.2);
+                                    int first_account) {
+  tools::LandscapeSpanGenerator generator(static_cast<std::uint64_t>(first_account), 0.2);
   std::vector<trace::SpanRecordPtr> spans;
   std::vector<std::string> posted;
   for (int i = 0; i < count; ++i) {
     trace::TraceId id = ids.Next();
-    generator.AppendTrace(id, tools::NowMicros() - 100'000 - i * 1000, spans,
-                          i == 0 ? tools::LandscapeSpanGenerator::kVipAccount : -1);
+    generator.AppendTrace(id, tools::NowMicros() - 100'000 - i * 1000, spans, first_account + i);
     posted.push_back(id.ToHex());
   }
   tools::HttpResponse response = client.Post("/api/v2/spans", EncodeJsonV2(spans));
@@ -104,14 +104,15 @@ TEST(ServerRestartIntegrationTest, AnswersTheSameAfterRestart) {
     auto server = StartServer(setup);
     ASSERT_TRUE(server.ok()) << server.status().message();
     tools::HttpClient client("127.0.0.1", (*server)->port());
-    first_ids = PostTraces(client, ids, 30, 1);
+    // Accounts 10000..10029: the VIP account's trace is the one the tag search must find.
+    first_ids = PostTraces(client, ids, 30, tools::LandscapeSpanGenerator::kVipAccount);
     before = Take(client, first_ids);
     ASSERT_NE(before.search, "[]") << "the VIP trace should be found by its tag";
     links_before = AwaitLinks(client, kLandscapeLinks, std::chrono::seconds(20));
     ASSERT_FALSE(links_before.empty()) << tools::FileTail((*server)->log_path());
 
     // Posted right before the stop: stored (202), not yet linked.
-    late_ids = PostTraces(client, ids, 5, 2);
+    late_ids = PostTraces(client, ids, 5, 10050);
     auto stopped = (*server)->Stop();
     ASSERT_TRUE(stopped.ok()) << stopped.status().message();
     EXPECT_EQ(*stopped, 0) << tools::FileTail((*server)->log_path());

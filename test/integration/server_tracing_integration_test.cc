@@ -235,7 +235,7 @@ TEST_P(ServerTracingIntegrationTest, TracerSpansAreQueryable) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, ServerTracingIntegrationTest, ::testing::Values("mem", "rocksdb"),
-                         [](const auto& info) { return std::string(info.param); });
+                         [](const auto& param_info) { return std::string(param_info.param); });
 
 }  // namespace
 }  // namespace cairn::server_test

@@ -57,6 +57,24 @@ Status NotACairnStore(const std::string& path, std::string_view detail) {
                          std::string(detail) + ")");
 }
 
+// A database without cairn's "deps" family: another application's, or a damaged store. Looking
+// read-only tells them apart without changing anything.
+Status ExplainMissingDeps(const std::string& path, const rocksdb::DBOptions& db_options) {
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status status =
+      rocksdb::DB::OpenForReadOnly(rocksdb::Options(db_options, rocksdb::ColumnFamilyOptions()),
+                                   path, &raw);
+  if (!status.ok()) return CannotOpen(path, status);
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::string format;
+  status = db->Get(rocksdb::ReadOptions(), MetaKey("format"), &format);
+  if (status.ok()) {
+    return Internal("the cairn store at " + path +
+                    " is damaged: its \"deps\" column family is missing");
+  }
+  return NotACairnStore(path, "no \"deps\" column family");
+}
+
 // A store without a format record is one whose creation was interrupted right after the
 // database itself was created (the families were checked before opening).
 Status CheckFormat(rocksdb::DB* db, const std::string& path) {
@@ -138,7 +156,7 @@ Result<OpenedDb> OpenDb(const std::string& path, const FamilyOptions& options) {
     if (!status.ok()) return CannotOpen(path, status);
     // Checked before opening, which would otherwise add cairn's families to a foreign database.
     if (std::find(names.begin(), names.end(), kDepsFamily) == names.end()) {
-      return NotACairnStore(path, "no \"deps\" column family");
+      return ExplainMissingDeps(path, db_options);
     }
     for (const std::string& name : names) {
       if (name == rocksdb::kDefaultColumnFamilyName || name == kDepsFamily) continue;

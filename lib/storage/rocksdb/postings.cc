@@ -19,7 +19,7 @@ void PostingsBuilder::AddSpan(const trace::SpanRecord& span, std::int64_t timest
   posting.trace_hi = span.trace_id.high;
   posting.timestamp_us = timestamp_us;
   posting.duration_us = span.duration_us > 0 ? span.duration_us : 0;
-  posting.flags = span.parent_id == 0 ? Posting::kRoot : 0;
+  posting.flags = span.parent_id == 0 && span.timestamp_us > 0 ? Posting::kRoot : 0;
   const std::string_view service = span.local_endpoint.service_name;
   posting.service_hash = ServiceHash(service);
   const std::uint32_t minute = MinuteOf(timestamp_us);
@@ -79,7 +79,13 @@ void PostingsBuilder::Add(PostingType type, std::string_view term, std::uint32_t
                       (type != PostingType::kTagKey ||
                        (last.value == posting.value && last.flags == posting.flags));
     if (same) {
-      last.timestamp_us = std::min(last.timestamp_us, posting.timestamp_us);
+      const bool last_root = (last.flags & Posting::kRoot) != 0;
+      const bool new_root = (posting.flags & Posting::kRoot) != 0;
+      if (last_root == new_root) {
+        last.timestamp_us = std::min(last.timestamp_us, posting.timestamp_us);
+      } else if (new_root) {
+        last.timestamp_us = posting.timestamp_us;  // a root's timestamp beats any other span's
+      }
       last.duration_us = std::max(last.duration_us, posting.duration_us);
       last.flags |= posting.flags;
       return;

@@ -39,12 +39,16 @@ inline bool CarriesServiceHash(PostingType type) {
 }
 
 struct Posting {
-  static constexpr std::uint8_t kRoot = 1;       // some merged span has no parent
+  // Some merged span is a root with a timestamp; timestamp_us is then the earliest such root's,
+  // which bounds the trace's timestamp from above exactly (no clock-skew allowance needed).
+  static constexpr std::uint8_t kRoot = 1;
   static constexpr std::uint8_t kTruncated = 2;  // value holds only the first kMaxTermBytes
 
   std::uint64_t trace_lo = 0;
   std::uint64_t trace_hi = 0;
-  std::int64_t timestamp_us = 0;  // the earliest merged span's (or a substitute, see Accept)
+  // The earliest merged root's (see kRoot), else the earliest merged span's (or a substitute
+  // for spans without timestamp, see BatchBuilder).
+  std::int64_t timestamp_us = 0;
   std::int64_t duration_us = 0;   // the longest merged span's
   std::uint8_t flags = 0;
   std::uint32_t service_hash = 0;

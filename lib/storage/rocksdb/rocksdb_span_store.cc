@@ -161,7 +161,6 @@ Status RocksDBSpanStore::Accept(std::span<const trace::SpanRecord* const> spans)
   if (std::find(spans.begin(), spans.end(), nullptr) != spans.end()) {
     return InvalidArgument("null span in batch");
   }
-  auto dbg_t0 = std::chrono::steady_clock::now();
   rdb::BatchBuilder builder(options_.store, spans);
   const std::int64_t now_us = clock_->NowMicros();
   Result<rdb::BucketSet::WriteLease> lease = buckets_->LeaseForWrite(now_us);
@@ -171,13 +170,8 @@ Status RocksDBSpanStore::Accept(std::span<const trace::SpanRecord* const> spans)
   rocksdb::WriteBatch batch(builder.approximate_bytes());
   std::vector<std::string> new_names;
   builder.Build(seq, *lease->bucket, now_us, db_->db->DefaultColumnFamily(), batch, new_names);
-  auto dbg_t1 = std::chrono::steady_clock::now();
   rocksdb::WriteOptions write_options;  // WAL on, no fsync: survives a process crash
   rocksdb::Status status = db_->db->Write(write_options, &batch);
-  auto dbg_t2 = std::chrono::steady_clock::now();
-  static std::atomic<long> dbg_build{0}, dbg_write{0}, dbg_n{0};
-  dbg_build += (dbg_t1 - dbg_t0).count(); dbg_write += (dbg_t2 - dbg_t1).count();
-  if (++dbg_n % 2000 == 0) fprintf(stderr, "build=%ldus write=%ldus\n", dbg_build.load() / dbg_n.load() / 1000, dbg_write.load() / dbg_n.load() / 1000);
   dirty_->EndWrite(builder.trace_los(), clock_->MonotonicNanos());
   if (!status.ok()) {
     return Unavailable("cannot write spans to " + Describe() + ": " + status.ToString());

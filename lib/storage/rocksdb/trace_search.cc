@@ -1,6 +1,7 @@
 #include "lib/storage/rocksdb/trace_search.h"
 
 #include <algorithm>
+#include <deque>
 #include <limits>
 #include <memory>
 #include <queue>
@@ -152,7 +153,8 @@ class Search {
   const SearchTuning& tuning_;
   rocksdb::ManagedSnapshot snapshot_;
   TraceReader reader_;
-  std::vector<Cursor> cursors_;
+  // A deque: iterators keep pointers to their cursor's upper bound, which must not move.
+  std::deque<Cursor> cursors_;
   std::vector<Found> found_;  // heap (NewerFirst)
   std::vector<TraceSpan> spans_;
 };
@@ -269,8 +271,13 @@ Result<std::vector<Trace>> Search::Run() {
         if (!Accepts(driver, cursor.type, posting)) continue;
         const CandidateKey key{posting.trace_lo, strict_ ? posting.trace_hi : 0};
         if (seen.contains(key)) continue;
-        auto [it, inserted] = minute_candidates.try_emplace(key, posting.timestamp_us);
-        if (!inserted) it->second = std::min(it->second, posting.timestamp_us);
+        // An upper bound of the trace's timestamp: a root's is exact, any other span's needs
+        // the clock-skew allowance.
+        const std::int64_t bound = (posting.flags & Posting::kRoot) != 0
+                                       ? posting.timestamp_us
+                                       : SaturatingAdd(posting.timestamp_us, tuning_.skew_slack_us);
+        auto [it, inserted] = minute_candidates.try_emplace(key, bound);
+        if (!inserted) it->second = std::min(it->second, bound);
       }
       if (!postings.ok()) return Internal("corrupt posting list in the search index");
       cursor.it->Next();
@@ -281,10 +288,13 @@ Result<std::vector<Trace>> Search::Run() {
     for (const auto& [key, timestamp] : minute_candidates) ordered.emplace_back(timestamp, key);
     std::sort(ordered.begin(), ordered.end(),
               [](const auto& a, const auto& b) { return a.first > b.first; });
-    for (const auto& [timestamp, key] : ordered) {
-      // Candidates are in falling order of their timestamp bound, and later minutes are older.
-      if (Full() && WeakestFound() >= SaturatingAdd(timestamp, tuning_.skew_slack_us)) {
-        done = true;
+    for (const auto& [bound, key] : ordered) {
+      // Candidates come in falling order of their bound: once the weakest result beats one, it
+      // beats the rest of this minute; it beats every later minute too once it is newer than
+      // this minute's start plus the allowance.
+      if (Full() && WeakestFound() >= bound) {
+        done = WeakestFound() >=
+               SaturatingAdd(MinuteStartMicros(minute), tuning_.skew_slack_us);
         break;
       }
       seen.insert(key);

@@ -1,5 +1,3 @@
-#include "apps/server/write_queue.h"
-
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -8,6 +6,7 @@
 #include <thread>
 
 #include "apps/server/test_store.h"
+#include "apps/server/write_queue.h"
 
 namespace cairn::server {
 namespace {
@@ -57,10 +56,10 @@ TEST(WriteQueueTest, FullQueueRefusesRightAwayAndStoresNothing) {
   ControllableStore store;
   store.BlockAccept();
   WriteQueue queue(store, {.max_queued_spans = 10, .writer_threads = 1});
-  auto first = Submit(queue, Batch(1, 4));       // taken by the writer, which blocks
+  auto first = Submit(queue, Batch(1, 4));  // taken by the writer, which blocks
   WaitUntil([&] { return store.accepts_waiting() == 1; });
-  auto second = Submit(queue, Batch(10, 8));     // queued: 8 <= 10
-  auto third = Submit(queue, Batch(20, 3));      // 8 + 3 > 10: refused
+  auto second = Submit(queue, Batch(10, 8));  // queued: 8 <= 10
+  auto third = Submit(queue, Batch(20, 3));   // 8 + 3 > 10: refused
   ASSERT_EQ(third.wait_for(std::chrono::seconds(0)), std::future_status::ready);
   Status refused = third.get();
   EXPECT_EQ(refused.code(), StatusCode::kResourceExhausted);

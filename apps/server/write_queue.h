@@ -22,6 +22,8 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/prefer.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -102,7 +104,9 @@ class WriteQueue {
 inline asio::awaitable<Status> WriteQueue::Write(codec::SpanList spans) {
   return asio::async_initiate<const asio::use_awaitable_t<>&, void(Status)>(
       [this](auto handler, codec::SpanList batch) {
-        auto executor = asio::get_associated_executor(handler);
+        // Tracked: the caller's io_context keeps running (has work) until we resume it.
+        auto executor = asio::prefer(asio::get_associated_executor(handler),
+                                     asio::execution::outstanding_work.tracked);
         // std::function needs a copyable callable; the handler is move-only.
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
         Submit(std::move(batch), [executor, shared](Status status) {

@@ -13,7 +13,6 @@
 #include "lib/storage/rocksdb/keys.h"
 #include "lib/storage/rocksdb/link_store.h"
 #include "lib/storage/rocksdb/trace_reader.h"
-#include "lib/storage/stored_span.h"
 
 namespace cairn::storage::rdb {
 namespace {
@@ -71,32 +70,30 @@ Status LinkAggregator::LinkChunk(const std::vector<DirtyTracker::Entry>& chunk) 
     spans.clear();
     reader.Reset();
     Status status = reader.Read(entry.trace_lo, std::nullopt, spans);
+    if (status.code() == StatusCode::kInternal) {
+      corrupt_traces_.fetch_add(1);  // retrying cannot help; the rest of the chunk goes on
+      continue;
+    }
     if (!status.ok()) return status;
 
-    // Group by upper half when ids are strict; one trace per lower half otherwise.
-    std::map<std::uint64_t, std::vector<std::string_view>> traces;
+    // Group by upper half when ids are strict; one trace per lower half otherwise. Linking reads
+    // the spans' binary headers, not their JSON.
+    std::map<std::uint64_t, std::vector<trace::SpanRecordPtr>> traces;
     for (const TraceSpan& span : spans) {
-      traces[options_.strict_trace_id ? span.trace_hi : 0].push_back(span.span.json);
+      const std::uint64_t hi = options_.strict_trace_id ? span.trace_hi : 0;
+      traces[hi].push_back(LinkRecord(span.span, trace::TraceId{span.trace_hi, entry.trace_lo}));
     }
     std::vector<TraceLinks> contribution;
-    bool corrupt = false;
-    for (const auto& [hi, json] : traces) {
-      Result<codec::SpanList> decoded = DecodeStoredSpans(json);
-      if (!decoded.ok()) {
-        corrupt = true;
-        break;
-      }
-      const std::vector<const trace::SpanRecord*> records = SpanPointers(*decoded);
+    for (const auto& [hi, records] : traces) {
+      std::vector<const trace::SpanRecord*> pointers;
+      pointers.reserve(records.size());
+      for (const trace::SpanRecordPtr& record : records) pointers.push_back(record.get());
       TraceLinks links;
       links.trace_hi = hi;
-      links.timestamp_us = TraceTimestampOf(records);
+      links.timestamp_us = TraceTimestampOf(pointers);
       if (links.timestamp_us <= 0) continue;  // never in any window, as in Zipkin
-      links.links = DependencyLinker().PutTrace(records).Link();
+      links.links = DependencyLinker().PutTrace(pointers).Link();
       if (!links.links.empty()) contribution.push_back(std::move(links));
-    }
-    if (corrupt) {
-      corrupt_traces_.fetch_add(1);
-      continue;
     }
 
     // The previous contribution: normally one record, in the bucket that was current then.

@@ -40,7 +40,7 @@ class LinkAggregator {
   // every trace without a write in flight), until none is left.
   Status Run(bool ignore_quiet_period);
 
-  // Traces skipped because their stored spans could not be decoded (corruption).
+  // Traces skipped because their stored span groups could not be decoded (corruption).
   std::uint64_t corrupt_traces() const { return corrupt_traces_.load(); }
 
  private:

@@ -135,8 +135,11 @@ TEST(KeysTest, PrefixSuccessor) {
 TEST(SpanGroupTest, RoundTripsSpansAndDetectsDamage) {
   auto root = MakeSpan({.trace_id = "a", .id = "1", .name = "root", .timestamp_us = kTodayUs,
                         .local_service = "svc"});
-  auto child = MakeSpan({.trace_id = "a", .id = "2", .parent_id = "1", .name = "child",
-                         .local_service = "svc", .tags = {{"k", "v"}}});
+  auto child = MakeSpan({.trace_id = "a", .id = "2", .parent_id = "1",
+                         .kind = trace::SpanKind::kServer, .name = "child",
+                         .local_service = "svc", .remote_service = "caller",
+                         .tags = {{"error", "boom"}}, .shared = true, .local_ipv4 = "10.0.0.1",
+                         .local_port = 8080, .remote_ipv6 = "2001:db8::1"});
   std::string value;
   AppendToSpanGroup(*root, value);
   AppendToSpanGroup(*child, value);
@@ -150,8 +153,31 @@ TEST(SpanGroupTest, RoundTripsSpansAndDetectsDamage) {
   EXPECT_EQ(spans[1].timestamp_us, 0);
   EXPECT_FALSE(spans[1].root);
   EXPECT_EQ(spans[1].json, testing::Json(*child));
+  // The linking fields, and the record made from them.
+  EXPECT_EQ(spans[1].parent_id, 1u);
+  EXPECT_EQ(spans[1].kind, trace::SpanKind::kServer);
+  EXPECT_TRUE(spans[1].shared);
+  EXPECT_TRUE(spans[1].error);
+  EXPECT_FALSE(spans[0].error);
+  EXPECT_EQ(spans[1].local.service_name, "svc");
+  EXPECT_EQ(spans[1].local.ipv4, "10.0.0.1");
+  EXPECT_EQ(spans[1].local.port, 8080);
+  EXPECT_EQ(spans[1].remote_service, "caller");
+  trace::SpanRecordPtr record = LinkRecord(spans[1], child->trace_id);
+  EXPECT_EQ(record->trace_id, child->trace_id);
+  EXPECT_EQ(record->id, 2u);
+  EXPECT_EQ(record->parent_id, 1u);
+  EXPECT_EQ(record->kind, trace::SpanKind::kServer);
+  EXPECT_TRUE(record->shared);
+  EXPECT_NE(record->FindTag("error"), nullptr);
+  EXPECT_EQ(record->local_endpoint.service_name, "svc");
+  EXPECT_EQ(record->local_endpoint.port, 8080);
+  EXPECT_EQ(record->remote_endpoint.service_name, "caller");
 
+  std::string first_entry;
+  AppendToSpanGroup(*root, first_entry);
   for (std::size_t cut = 1; cut < value.size(); cut += 7) {
+    if (value.size() - cut == first_entry.size()) continue;  // a whole one-span group
     std::vector<StoredSpan> partial;
     EXPECT_FALSE(DecodeSpanGroup(std::string_view(value).substr(0, value.size() - cut), partial))
         << cut;

@@ -9,22 +9,26 @@ namespace cairn::storage::rdb {
 
 Status TraceReader::Read(std::uint64_t lo, std::optional<std::uint64_t> hi,
                          std::vector<TraceSpan>& out) {
-  const std::string prefix = SpanPrefix(lo);
-  const std::string seek = hi ? SpanGroupKey(lo, *hi, 0) : prefix;
-  const std::string upper = hi ? SpanGroupKey(lo, *hi, UINT64_MAX) + '\0' : PrefixSuccessor(prefix);
-  rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions options;
-  options.snapshot = snapshot_;
-  options.prefix_same_as_start = true;
-  options.iterate_upper_bound = upper.empty() ? nullptr : &upper_slice;
-  for (const BucketPtr& bucket : buckets_) {
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, bucket->spans()));
+  // Prefix iteration (the span families' hash memtables need it) stops at the end of `lo`'s
+  // keys by itself; the loop stops at the end of `hi`'s.
+  const std::string seek = hi ? SpanGroupKey(lo, *hi, 0) : SpanPrefix(lo);
+  if (iterators_.empty()) iterators_.resize(buckets_.size());
+  std::vector<StoredSpan> spans;
+  for (std::size_t b = 0; b < buckets_.size(); ++b) {
+    const BucketPtr& bucket = buckets_[b];
+    std::unique_ptr<rocksdb::Iterator>& it = iterators_[b];
+    if (it == nullptr) {
+      rocksdb::ReadOptions options;
+      options.snapshot = snapshot_;
+      options.prefix_same_as_start = true;
+      it.reset(db_->NewIterator(options, bucket->spans()));
+    }
     for (it->Seek(seek); it->Valid(); it->Next()) {
       std::optional<SpanGroupKeyParts> key = ParseSpanGroupKey(it->key().ToStringView());
       if (!key || key->trace_lo != lo) break;
       if (hi && key->trace_hi != *hi) break;
       storage_.emplace_back(it->value().ToStringView());
-      std::vector<StoredSpan> spans;
+      spans.clear();
       if (!DecodeSpanGroup(storage_.back(), spans)) {
         return Internal("corrupt span group in " + bucket->spans()->GetName());
       }

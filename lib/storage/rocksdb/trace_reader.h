@@ -2,11 +2,13 @@
 // straddle buckets (its spans arrived on both sides of a bucket boundary), so each lookup probes
 // every bucket; the 8-byte prefix bloom filters make probes of buckets without the trace cheap.
 //
-// Thread-safe: each call uses its own iterators, at the snapshot it is given.
+// Not thread-safe: one reader per call (it keeps one iterator per bucket, reused across Read
+// calls at the snapshot it is given).
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,7 +33,8 @@ class TraceReader {
       : db_(db), buckets_(std::move(buckets)), snapshot_(snapshot) {}
 
   // Appends the spans whose trace has lower half `lo` (and upper half `hi`, when given) to `out`,
-  // unsorted. Views stay valid as long as the reader lives.
+  // unsorted. Views stay valid until Reset() or the reader's end. Errors: kInternal for a damaged
+  // span group, kUnavailable when reading fails.
   Status Read(std::uint64_t lo, std::optional<std::uint64_t> hi, std::vector<TraceSpan>& out);
 
   // Releases the bytes behind views handed out so far.
@@ -45,6 +48,7 @@ class TraceReader {
   std::vector<BucketPtr> buckets_;
   const rocksdb::Snapshot* snapshot_;
   std::deque<std::string> storage_;  // stable addresses for the views
+  std::vector<std::unique_ptr<rocksdb::Iterator>> iterators_;  // per bucket, made on first use
 };
 
 }  // namespace cairn::storage::rdb

@@ -132,8 +132,8 @@ void BatchBuilder::CollectNames(const trace::SpanRecord& span) {
   }
   if (options_.autocomplete_keys.empty()) return;
   for (const trace::TagView& tag : span.tags()) {
-    if (std::find(options_.autocomplete_keys.begin(), options_.autocomplete_keys.end(),
-                  tag.key) != options_.autocomplete_keys.end()) {
+    if (std::find(options_.autocomplete_keys.begin(), options_.autocomplete_keys.end(), tag.key) !=
+        options_.autocomplete_keys.end()) {
       autocomplete_.insert({tag.key, tag.value});
     }
   }

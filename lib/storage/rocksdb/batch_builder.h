@@ -10,6 +10,8 @@
 // Not thread-safe: one builder per Accept call.
 #pragma once
 
+#include <rocksdb/write_batch.h>
+
 #include <array>
 #include <cstdint>
 #include <span>
@@ -17,8 +19,6 @@
 #include <string_view>
 #include <unordered_set>
 #include <vector>
-
-#include <rocksdb/write_batch.h>
 
 #include "cairn/trace/span_record.h"
 #include "cairn/trace/status.h"

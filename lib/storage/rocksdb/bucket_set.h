@@ -9,6 +9,8 @@
 // happens when the last shared_ptr to the Bucket goes away).
 #pragma once
 
+#include <rocksdb/db.h>
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -17,8 +19,6 @@
 #include <string>
 #include <unordered_set>
 #include <vector>
-
-#include <rocksdb/db.h>
 
 #include "cairn/trace/status.h"
 #include "lib/storage/rocksdb/db_options.h"
@@ -88,7 +88,7 @@ class BucketSet {
   const std::int64_t bucket_length_s_;
   // Shared by writers during their write, exclusive to create and drop buckets.
   mutable std::shared_mutex lifecycle_;
-  mutable std::mutex map_mutex_;  // guards buckets_ for readers
+  mutable std::mutex map_mutex_;               // guards buckets_ for readers
   std::map<std::int64_t, BucketPtr> buckets_;  // by start
 };
 

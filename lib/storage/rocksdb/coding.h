@@ -84,8 +84,8 @@ inline void PutVarint64(std::string& out, std::uint64_t value) {
 
 // Zig-zag, so small negative counter deltas stay small.
 inline void PutSignedVarint64(std::string& out, std::int64_t value) {
-  PutVarint64(out, (static_cast<std::uint64_t>(value) << 1) ^
-                       static_cast<std::uint64_t>(value >> 63));
+  PutVarint64(out,
+              (static_cast<std::uint64_t>(value) << 1) ^ static_cast<std::uint64_t>(value >> 63));
 }
 
 inline void PutLengthPrefixed(std::string& out, std::string_view bytes) {

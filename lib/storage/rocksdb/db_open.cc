@@ -61,9 +61,8 @@ Status NotACairnStore(const std::string& path, std::string_view detail) {
 // read-only tells them apart without changing anything.
 Status ExplainMissingDeps(const std::string& path, const rocksdb::DBOptions& db_options) {
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status status =
-      rocksdb::DB::OpenForReadOnly(rocksdb::Options(db_options, rocksdb::ColumnFamilyOptions()),
-                                   path, &raw);
+  rocksdb::Status status = rocksdb::DB::OpenForReadOnly(
+      rocksdb::Options(db_options, rocksdb::ColumnFamilyOptions()), path, &raw);
   if (!status.ok()) return CannotOpen(path, status);
   std::unique_ptr<rocksdb::DB> db(raw);
   std::string format;

@@ -5,13 +5,13 @@
 // corruption, or a lock held by another process.
 #pragma once
 
+#include <rocksdb/db.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <rocksdb/db.h>
 
 #include "cairn/trace/status.h"
 #include "lib/storage/rocksdb/db_options.h"

@@ -34,8 +34,8 @@ class PostingInsertHint final : public rocksdb::SliceTransform {
       default:
         return false;
     }
-    const std::size_t term_size = (static_cast<unsigned char>(key[1]) << 8) |
-                                  static_cast<unsigned char>(key[2]);
+    const std::size_t term_size =
+        (static_cast<unsigned char>(key[1]) << 8) | static_cast<unsigned char>(key[2]);
     return key.size() == 3 + term_size + 12;
   }
 };

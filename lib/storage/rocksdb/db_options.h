@@ -5,11 +5,11 @@
 // written families do not pin old WAL files, and a shared block cache.
 #pragma once
 
-#include <cstddef>
-#include <memory>
-
 #include <rocksdb/cache.h>
 #include <rocksdb/options.h>
+
+#include <cstddef>
+#include <memory>
 
 namespace cairn::storage::rdb {
 

@@ -70,8 +70,7 @@ std::string PostingSeekKey(std::string_view term_prefix, std::uint32_t minute) {
   return key;
 }
 
-std::string PostingGroupKey(std::string_view term_prefix, std::uint32_t minute,
-                            std::uint64_t seq) {
+std::string PostingGroupKey(std::string_view term_prefix, std::uint32_t minute, std::uint64_t seq) {
   std::string key = PostingSeekKey(term_prefix, minute);
   PutFixed64BE(key, seq);
   return key;
@@ -107,9 +106,9 @@ std::string PairNameKey(char tag, std::string_view first, std::string_view secon
 
 std::string ContributionKey(std::uint64_t trace_lo) {
   std::string key;
-  key.reserve(9);
-  key.push_back('c');
+  key.reserve(kContributionKeySize);
   PutFixed64BE(key, trace_lo);
+  key.push_back('\xff');
   return key;
 }
 

@@ -3,18 +3,20 @@
 //
 // Column families:
 //   default              'm' + name                          -> store metadata (format, generation)
-//                        'q' + seq(8)                        -> lower trace ids written by batch seq
+//                        'q' + seq(8)                        -> lower trace ids written by batch
+//                        seq
 //                                                               whose links are not yet aggregated
 //   deps                 level + index(8) + u32 len + parent + child -> link counters (merge
 //                                                               operator), see LinkLevel
 //                        'e' + timestamp(8) + lo(8) + hi(8)  -> one trace's links
 //   spans.<start>.<len>  lo(8) + hi(8) + seq(8)              -> the spans of one trace written by
 //                                                               one Accept call (span_group.h)
+//                        lo(8) + 0xff                        -> the link contribution of the
+//                                                               traces with lower id lo
 //   index.<start>.<len>  type + u16 len + term + ~minute(4) + seq(8) -> postings (postings.h)
 //                        'S' + service                       -> service name seen
 //                        'P'|'R' + u32 len + service + name  -> span / remote service name seen
 //                        'K' + u32 len + key + value         -> autocomplete tag value seen
-//                        'c' + lo(8)                         -> the trace's last link contribution
 // <start> and <len> are the bucket's ingest-time interval in epoch seconds: a bucket's column
 // families are dropped whole once the interval is older than the retention.
 #pragma once
@@ -76,7 +78,12 @@ std::string ServiceNameKey(std::string_view service);
 std::string PairNameKey(char tag, std::string_view first, std::string_view second);
 std::string PairNamePrefix(char tag, std::string_view first);
 
+// In the span families, beside the trace's span groups: one trace-id prefix finds both.
 std::string ContributionKey(std::uint64_t trace_lo);
+inline constexpr std::size_t kContributionKeySize = 9;
+inline bool IsContributionKey(std::string_view key) {
+  return key.size() == kContributionKeySize && static_cast<unsigned char>(key[8]) == 0xff;
+}
 
 // Default column family.
 std::string MetaKey(std::string_view name);

@@ -1,12 +1,12 @@
 #include "lib/storage/rocksdb/link_aggregator.h"
 
+#include <rocksdb/write_batch.h>
+
 #include <algorithm>
 #include <limits>
 #include <map>
 #include <optional>
 #include <string>
-
-#include <rocksdb/write_batch.h>
 
 #include "lib/storage/dependency_linker.h"
 #include "lib/storage/query_match.h"
@@ -36,10 +36,9 @@ Status LinkAggregator::Run(bool ignore_quiet_period) {
   std::lock_guard<std::mutex> lock(run_mutex_);
   const std::int64_t now_ns = clock_->MonotonicNanos();
   const std::int64_t quiet_before =
-      ignore_quiet_period ? std::numeric_limits<std::int64_t>::max()
-                          : (now_ns < kMin + options_.quiet_period_ns
-                                 ? kMin
-                                 : now_ns - options_.quiet_period_ns);
+      ignore_quiet_period
+          ? std::numeric_limits<std::int64_t>::max()
+          : (now_ns < kMin + options_.quiet_period_ns ? kMin : now_ns - options_.quiet_period_ns);
   for (;;) {
     std::vector<DirtyTracker::Entry> chunk =
         dirty_->TakeQuiet(quiet_before, options_.traces_per_write);
@@ -58,18 +57,17 @@ Status LinkAggregator::LinkChunk(const std::vector<DirtyTracker::Entry>& chunk) 
   if (!lease.ok()) return lease.status();
   const std::vector<BucketPtr> buckets = buckets_->Live();
   rocksdb::ManagedSnapshot snapshot(db_);
-  rocksdb::ReadOptions read_options;
-  read_options.snapshot = snapshot.snapshot();
   TraceReader reader(db_, buckets, snapshot.snapshot());
 
   rocksdb::WriteBatch batch;
   LinkDeltas deltas;
   std::vector<TraceSpan> spans;
-  std::string value;
+  std::vector<TraceReader::Contribution> found;
   for (const DirtyTracker::Entry& entry : chunk) {
     spans.clear();
+    found.clear();
     reader.Reset();
-    Status status = reader.Read(entry.trace_lo, std::nullopt, spans);
+    Status status = reader.Read(entry.trace_lo, std::nullopt, spans, &found);
     if (status.code() == StatusCode::kInternal) {
       corrupt_traces_.fetch_add(1);  // retrying cannot help; the rest of the chunk goes on
       continue;
@@ -96,29 +94,25 @@ Status LinkAggregator::LinkChunk(const std::vector<DirtyTracker::Entry>& chunk) 
       if (!links.links.empty()) contribution.push_back(std::move(links));
     }
 
-    // The previous contribution: normally one record, in the bucket that was current then.
-    const std::string key = ContributionKey(entry.trace_lo);
+    // The previous contribution: normally one record, in the bucket that was current then
+    // (buckets are newest first, so the first one found is the latest).
     std::vector<TraceLinks> previous;
-    std::vector<rocksdb::ColumnFamilyHandle*> holders;
-    for (const BucketPtr& bucket : buckets) {
-      rocksdb::Status got = db_->Get(read_options, bucket->index(), key, &value);
-      if (got.IsNotFound()) continue;
-      if (!got.ok()) return Unavailable("reading link contribution: " + got.ToString());
-      holders.push_back(bucket->index());
-      if (holders.size() > 1) continue;  // newest first: the first one found is current
-      std::optional<std::vector<TraceLinks>> decoded = DecodeContribution(value);
+    if (!found.empty()) {
+      std::optional<std::vector<TraceLinks>> decoded = DecodeContribution(found.front().value);
       if (decoded) previous = std::move(*decoded);
     }
-    if (previous == contribution && holders.size() <= 1 &&
-        (holders.empty() || holders[0] == lease->bucket->index())) {
+    const std::string key = ContributionKey(entry.trace_lo);
+    rocksdb::ColumnFamilyHandle* current = lease->bucket->spans();
+    if (previous == contribution && found.size() <= 1 &&
+        (found.empty() || buckets[found.front().bucket]->spans() == current)) {
       continue;
     }
     for (const TraceLinks& trace : previous) deltas.Add(entry.trace_lo, trace, -1);
     for (const TraceLinks& trace : contribution) deltas.Add(entry.trace_lo, trace, +1);
-    for (rocksdb::ColumnFamilyHandle* holder : holders) (void)batch.Delete(holder, key);
-    if (!contribution.empty()) {
-      (void)batch.Put(lease->bucket->index(), key, EncodeContribution(contribution));
+    for (const TraceReader::Contribution& old : found) {
+      (void)batch.Delete(buckets[old.bucket]->spans(), key);
     }
+    if (!contribution.empty()) (void)batch.Put(current, key, EncodeContribution(contribution));
   }
   deltas.WriteTo(batch, deps_);
   // Every queue entry below the watermark is linked once this batch is written.

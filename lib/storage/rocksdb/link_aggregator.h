@@ -10,12 +10,12 @@
 // Thread-safe: Run() calls are serialized.
 #pragma once
 
+#include <rocksdb/db.h>
+
 #include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <vector>
-
-#include <rocksdb/db.h>
 
 #include "cairn/trace/clock.h"
 #include "cairn/trace/status.h"

@@ -6,13 +6,13 @@
 // Thread-safe: the operator keeps no state.
 #pragma once
 
+#include <rocksdb/merge_operator.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <rocksdb/merge_operator.h>
 
 namespace cairn::storage::rdb {
 

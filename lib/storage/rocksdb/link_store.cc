@@ -118,9 +118,8 @@ std::optional<std::vector<TraceLinks>> DecodeContribution(std::string_view value
   while (!reader.empty()) {
     TraceLinks trace;
     std::uint64_t timestamp = 0;
-    if (!reader.ReadVarint64(trace.trace_hi) || !reader.ReadVarint64(timestamp) ||
-        timestamp == 0 || timestamp > static_cast<std::uint64_t>(kMax) ||
-        !DecodeLinks(reader, trace.links)) {
+    if (!reader.ReadVarint64(trace.trace_hi) || !reader.ReadVarint64(timestamp) || timestamp == 0 ||
+        timestamp > static_cast<std::uint64_t>(kMax) || !DecodeLinks(reader, trace.links)) {
       return std::nullopt;
     }
     trace.timestamp_us = static_cast<std::int64_t>(timestamp);

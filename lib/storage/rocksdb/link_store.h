@@ -10,15 +10,15 @@
 // LinkDeltas is not thread-safe; ReadDependencies is.
 #pragma once
 
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <rocksdb/db.h>
-#include <rocksdb/write_batch.h>
 
 #include "cairn/trace/status.h"
 #include "lib/storage/rocksdb/link_counter.h"

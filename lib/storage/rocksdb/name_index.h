@@ -4,11 +4,11 @@
 // Thread-safe.
 #pragma once
 
+#include <rocksdb/db.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <rocksdb/db.h>
 
 #include "cairn/trace/status.h"
 #include "lib/storage/rocksdb/bucket_set.h"

@@ -49,7 +49,7 @@ struct Posting {
   // The earliest merged root's (see kRoot), else the earliest merged span's (or a substitute
   // for spans without timestamp, see BatchBuilder).
   std::int64_t timestamp_us = 0;
-  std::int64_t duration_us = 0;   // the longest merged span's
+  std::int64_t duration_us = 0;  // the longest merged span's
   std::uint8_t flags = 0;
   std::uint32_t service_hash = 0;
   std::string_view value;  // kTagKey: the tag value

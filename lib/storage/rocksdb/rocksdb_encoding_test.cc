@@ -133,13 +133,23 @@ TEST(KeysTest, PrefixSuccessor) {
 }
 
 TEST(SpanGroupTest, RoundTripsSpansAndDetectsDamage) {
-  auto root = MakeSpan({.trace_id = "a", .id = "1", .name = "root", .timestamp_us = kTodayUs,
+  auto root = MakeSpan({.trace_id = "a",
+                        .id = "1",
+                        .name = "root",
+                        .timestamp_us = kTodayUs,
                         .local_service = "svc"});
-  auto child = MakeSpan({.trace_id = "a", .id = "2", .parent_id = "1",
-                         .kind = trace::SpanKind::kServer, .name = "child",
-                         .local_service = "svc", .remote_service = "caller",
-                         .tags = {{"error", "boom"}}, .shared = true, .local_ipv4 = "10.0.0.1",
-                         .local_port = 8080, .remote_ipv6 = "2001:db8::1"});
+  auto child = MakeSpan({.trace_id = "a",
+                         .id = "2",
+                         .parent_id = "1",
+                         .kind = trace::SpanKind::kServer,
+                         .name = "child",
+                         .local_service = "svc",
+                         .remote_service = "caller",
+                         .tags = {{"error", "boom"}},
+                         .shared = true,
+                         .local_ipv4 = "10.0.0.1",
+                         .local_port = 8080,
+                         .remote_ipv6 = "2001:db8::1"});
   std::string value;
   AppendToSpanGroup(*root, value);
   AppendToSpanGroup(*child, value);
@@ -226,8 +236,11 @@ TEST(PostingsTest, OneGroupPerTermAndMinuteOnePostingPerTrace) {
 }
 
 TEST(PostingsTest, LongTagValuesAreTruncatedAndFlagged) {
-  auto span = MakeSpan({.trace_id = "a", .id = "1", .timestamp_us = kTodayUs,
-                        .local_service = "svc", .tags = {{"sql", std::string(1000, 'q')}}});
+  auto span = MakeSpan({.trace_id = "a",
+                        .id = "1",
+                        .timestamp_us = kTodayUs,
+                        .local_service = "svc",
+                        .tags = {{"sql", std::string(1000, 'q')}}});
   PostingsBuilder builder;
   builder.AddSpan(*span, kTodayUs);
   std::string sql_group;
@@ -241,8 +254,11 @@ TEST(PostingsTest, LongTagValuesAreTruncatedAndFlagged) {
 }
 
 TEST(PostingsTest, DamagedGroupIsReported) {
-  auto span = MakeSpan({.trace_id = "a", .id = "1", .timestamp_us = kTodayUs,
-                        .local_service = "svc", .tags = {{"k", "v"}}});
+  auto span = MakeSpan({.trace_id = "a",
+                        .id = "1",
+                        .timestamp_us = kTodayUs,
+                        .local_service = "svc",
+                        .tags = {{"k", "v"}}});
   PostingsBuilder builder;
   builder.AddSpan(*span, kTodayUs);
   std::string tag_group;
@@ -263,8 +279,8 @@ TEST(LinkCounterTest, MergeOperatorSumsSignedDeltas) {
   const std::string existing = EncodeLinkCounts({5, 2});
   const rocksdb::Slice existing_slice(existing);
   std::string merged;
-  ASSERT_TRUE(associative->Merge("k", &existing_slice, EncodeLinkCounts({-2, -1}), &merged,
-                                 nullptr));
+  ASSERT_TRUE(
+      associative->Merge("k", &existing_slice, EncodeLinkCounts({-2, -1}), &merged, nullptr));
   EXPECT_EQ(DecodeLinkCounts(merged), (LinkCounts{3, 1}));
   ASSERT_TRUE(associative->Merge("k", nullptr, EncodeLinkCounts({1, 0}), &merged, nullptr));
   EXPECT_EQ(DecodeLinkCounts(merged), (LinkCounts{1, 0}));

@@ -2,13 +2,11 @@
 // directory and what is wrong, and leaves the directory as it was.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
+#include <rocksdb/db.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
-
-#include <rocksdb/db.h>
 
 #include "lib/storage/rocksdb/rocksdb_store_fixture.h"
 
@@ -76,8 +74,7 @@ TEST_F(RocksOpenTest, RefusesAnotherApplicationsRocksDbWithoutTouchingIt) {
   EXPECT_THAT(status.message(), HasSubstr("not a cairn store"));
 
   std::vector<std::string> families;
-  ASSERT_TRUE(
-      rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), options_.path, &families).ok());
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), options_.path, &families).ok());
   EXPECT_EQ(families, std::vector<std::string>{"default"});
 }
 

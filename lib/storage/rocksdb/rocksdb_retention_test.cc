@@ -25,9 +25,13 @@ std::vector<std::string> Services(RocksDBSpanStore& store) {
 
 TEST_F(RocksStoreTest, OldBucketsDisappearRecentOnesStay) {
   Open();  // seven days, one-day buckets
-  Accept(Spans(MakeSpan({.trace_id = "a", .id = "1", .kind = trace::SpanKind::kClient,
-                    .name = "old-call", .timestamp_us = kTodayUs, .local_service = "old",
-                    .remote_service = "gone"})));
+  Accept(Spans(MakeSpan({.trace_id = "a",
+                         .id = "1",
+                         .kind = trace::SpanKind::kClient,
+                         .name = "old-call",
+                         .timestamp_us = kTodayUs,
+                         .local_service = "old",
+                         .remote_service = "gone"})));
   clock_.AdvanceMicros(3 * kDayUs);
   Accept(ThreeTierTrace("b", kTodayUs + 3 * kDayUs));
   ASSERT_TRUE(store().LinkDependenciesNow().ok());

@@ -85,9 +85,9 @@ Status RocksDBSpanStore::Init() {
   link_options.strict_trace_id = options_.store.strict_trace_id;
   link_options.quiet_period_ns =
       std::chrono::duration_cast<std::chrono::nanoseconds>(options_.link_quiet_period).count();
-  aggregator_ = std::make_unique<rdb::LinkAggregator>(
-      db_->db.get(), db_->db->DefaultColumnFamily(), db_->deps, buckets_.get(), dirty_.get(),
-      clock_, link_options);
+  aggregator_ = std::make_unique<rdb::LinkAggregator>(db_->db.get(), db_->db->DefaultColumnFamily(),
+                                                      db_->deps, buckets_.get(), dirty_.get(),
+                                                      clock_, link_options);
 
   status = EnforceRetentionNow();
   if (!status.ok()) return status;
@@ -191,8 +191,8 @@ Result<Trace> RocksDBSpanStore::GetTrace(const trace::TraceId& trace_id) {
   rdb::TraceReader reader(db_->db.get(), buckets_->Live(), snapshot.snapshot());
   std::vector<rdb::TraceSpan> spans;
   Status status = reader.Read(
-      trace_id.low,
-      options_.store.strict_trace_id ? std::optional(trace_id.high) : std::nullopt, spans);
+      trace_id.low, options_.store.strict_trace_id ? std::optional(trace_id.high) : std::nullopt,
+      spans);
   if (!status.ok()) return status;
   return rdb::TraceReader::ToTrace(spans);
 }
@@ -217,8 +217,8 @@ Result<std::vector<Trace>> RocksDBSpanStore::GetTraces(std::span<const trace::Tr
 
 Result<std::vector<Trace>> RocksDBSpanStore::GetTraces(const QueryRequest& request) {
   if (!options_.store.search_enabled) return std::vector<Trace>{};
-  return rdb::SearchTraces(db_->db.get(), buckets_->Live(), request,
-                           options_.store.strict_trace_id, rdb::SearchTuning{});
+  return rdb::SearchTraces(db_->db.get(), buckets_->Live(), request, options_.store.strict_trace_id,
+                           rdb::SearchTuning{});
 }
 
 Result<std::vector<std::string>> RocksDBSpanStore::GetServiceNames() {

@@ -92,8 +92,8 @@ class RocksDBSpanStore final : public SpanStore {
 
   struct Stats {
     std::size_t buckets = 0;
-    std::size_t dirty_traces = 0;       // waiting to be linked
-    std::uint64_t corrupt_traces = 0;   // skipped by the linker (undecodable stored spans)
+    std::size_t dirty_traces = 0;      // waiting to be linked
+    std::uint64_t corrupt_traces = 0;  // skipped by the linker (undecodable stored spans)
   };
   Stats GetStats() const;
 

@@ -6,9 +6,9 @@
 //
 //   build-*/lib/storage/rocksdb/rocksdb_span_store_benchmark --benchmark_min_time=3
 #include <benchmark/benchmark.h>
-#include <sys/resource.h>
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -32,8 +32,8 @@ using trace::SpanKind;
 constexpr int kBatchSize = 100;
 constexpr int kSpansPerTrace = 5;
 const char* const kServices[] = {"frontend", "accounts", "quotes", "images", "vip", "edge"};
-const char* const kPaths[] = {"/", "/api/quotes", "/api/accounts/42", "/img/7.jpg", "/login",
-                              "/api/vip", "/health", "/api/quotes/random"};
+const char* const kPaths[] = {"/",      "/api/quotes", "/api/accounts/42", "/img/7.jpg",
+                              "/login", "/api/vip",    "/health",          "/api/quotes/random"};
 
 struct Dataset {
   std::vector<trace::SpanRecordPtr> spans;
@@ -81,9 +81,9 @@ Dataset MakeDataset(int traces, std::int64_t start_us) {
     if (random() % 3 == 0) std::swap(order[i], order[std::min(order.size() - 1, i + 7)]);
   }
   for (std::size_t i = 0; i < order.size(); i += kBatchSize) {
-    data.batches.emplace_back(order.begin() + static_cast<std::ptrdiff_t>(i),
-                              order.begin() + static_cast<std::ptrdiff_t>(
-                                                  std::min(order.size(), i + kBatchSize)));
+    data.batches.emplace_back(
+        order.begin() + static_cast<std::ptrdiff_t>(i),
+        order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), i + kBatchSize)));
   }
   return data;
 }
@@ -172,9 +172,8 @@ void BM_Accept(benchmark::State& state) {
   if (state.thread_index() == 0) {
     // CPU of the whole process (callers, RocksDB's flushes and compactions, the linker) per span:
     // what bounds ingest when cores, not the disk, are the limit.
-    state.counters["process_cpu_us_per_span"] =
-        (ProcessCpuSeconds() - process_cpu_start) * 1e6 /
-        static_cast<double>(spans * state.threads());
+    state.counters["process_cpu_us_per_span"] = (ProcessCpuSeconds() - process_cpu_start) * 1e6 /
+                                                static_cast<double>(spans * state.threads());
   }
 }
 BENCHMARK(BM_Accept)->Arg(1)->Threads(1)->UseRealTime()->Unit(benchmark::kMicrosecond);
@@ -241,7 +240,8 @@ void BM_GetTrace(benchmark::State& state) {
   QueryFixture& fixture = Queries();
   std::size_t i = 0;
   for (auto _ : state) {
-    const trace::TraceId id = fixture.data.spans[(i++ * 7919) % fixture.data.spans.size()]->trace_id;
+    const trace::TraceId id =
+        fixture.data.spans[(i++ * 7919) % fixture.data.spans.size()]->trace_id;
     Result<Trace> trace = fixture.store->GetTrace(id);
     if (!trace.ok() || trace->empty()) state.SkipWithError("trace not found");
   }

@@ -61,11 +61,11 @@ TEST_F(RocksStoreTest, ConcurrentIngestQueriesLinkingAndRetention) {
         Result<Trace> one = store().GetTrace(TraceIdOf(TraceHex(i % kWriters, i % 100)));
         if (!one.ok()) failures.fetch_add(1);
         // A trace is seen with its first batch (2 spans) or both (4), never in between.
-        else if (one->size() != 0 && one->size() != 2 && one->size() != 4) torn.fetch_add(1);
+        else if (one->size() != 0 && one->size() != 2 && one->size() != 4)
+          torn.fetch_add(1);
         Result<std::vector<Trace>> found = store().GetTraces(request);
         if (!found.ok() || found->size() > 7) failures.fetch_add(1);
-        Result<std::vector<DependencyLink>> links =
-            store().GetDependencies(kTodayMs + 1, kDayMs);
+        Result<std::vector<DependencyLink>> links = store().GetDependencies(kTodayMs + 1, kDayMs);
         if (!links.ok()) failures.fetch_add(1);
         if (!store().GetServiceNames().ok()) failures.fetch_add(1);
         if (r == 1 && i % 10 == 0 && !store().LinkDependenciesNow().ok()) failures.fetch_add(1);

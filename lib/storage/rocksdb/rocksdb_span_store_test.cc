@@ -2,7 +2,6 @@
 // late spans, exact windows), restart and crash recovery, big batches, long terms, duplicates.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,21 +68,41 @@ TEST_F(RocksStoreTest, BackgroundThreadLinksQuietTraces) {
 TEST_F(RocksStoreTest, LateSpansReplaceATracesLinksInsteadOfAddingToThem) {
   Open();
   // The client side arrives first: an uninstrumented-looking call frontend -> backend.
-  Accept(Spans(MakeSpan({.trace_id = "a", .id = "1", .kind = SpanKind::kServer, .name = "get",
-                    .timestamp_us = kTodayUs, .local_service = "frontend"}),
-          MakeSpan({.trace_id = "a", .id = "2", .parent_id = "1", .kind = SpanKind::kClient,
-                    .name = "call", .timestamp_us = kTodayUs + 10, .local_service = "frontend",
-                    .remote_service = "backend"})));
+  Accept(Spans(MakeSpan({.trace_id = "a",
+                         .id = "1",
+                         .kind = SpanKind::kServer,
+                         .name = "get",
+                         .timestamp_us = kTodayUs,
+                         .local_service = "frontend"}),
+               MakeSpan({.trace_id = "a",
+                         .id = "2",
+                         .parent_id = "1",
+                         .kind = SpanKind::kClient,
+                         .name = "call",
+                         .timestamp_us = kTodayUs + 10,
+                         .local_service = "frontend",
+                         .remote_service = "backend"})));
   ASSERT_TRUE(store().LinkDependenciesNow().ok());
   EXPECT_THAT(Links(), ElementsAre(Link("frontend", "backend", 1)));
 
   // The server side and its database call arrive later: still one frontend -> backend call.
-  Accept(Spans(MakeSpan({.trace_id = "a", .id = "2", .parent_id = "1", .kind = SpanKind::kServer,
-                    .name = "call", .timestamp_us = kTodayUs + 20, .local_service = "backend",
-                    .shared = true}),
-          MakeSpan({.trace_id = "a", .id = "3", .parent_id = "2", .kind = SpanKind::kClient,
-                    .name = "query", .timestamp_us = kTodayUs + 30, .local_service = "backend",
-                    .remote_service = "db", .tags = {{"error", "x"}}})));
+  Accept(Spans(MakeSpan({.trace_id = "a",
+                         .id = "2",
+                         .parent_id = "1",
+                         .kind = SpanKind::kServer,
+                         .name = "call",
+                         .timestamp_us = kTodayUs + 20,
+                         .local_service = "backend",
+                         .shared = true}),
+               MakeSpan({.trace_id = "a",
+                         .id = "3",
+                         .parent_id = "2",
+                         .kind = SpanKind::kClient,
+                         .name = "query",
+                         .timestamp_us = kTodayUs + 30,
+                         .local_service = "backend",
+                         .remote_service = "db",
+                         .tags = {{"error", "x"}}})));
   ASSERT_TRUE(store().LinkDependenciesNow().ok());
   EXPECT_THAT(Links(), ElementsAre(Link("backend", "db", 1, 1), Link("frontend", "backend", 1)));
 
@@ -95,14 +114,23 @@ TEST_F(RocksStoreTest, LateSpansReplaceATracesLinksInsteadOfAddingToThem) {
 TEST_F(RocksStoreTest, LateRootMovesATracesLinksToItsTimestamp) {
   Open();
   // Without its root, the trace is dated by its earliest span...
-  Accept(Spans(MakeSpan({.trace_id = "a", .id = "2", .parent_id = "1", .kind = SpanKind::kClient,
-                    .name = "call", .timestamp_us = kTodayUs, .local_service = "frontend",
-                    .remote_service = "backend"})));
+  Accept(Spans(MakeSpan({.trace_id = "a",
+                         .id = "2",
+                         .parent_id = "1",
+                         .kind = SpanKind::kClient,
+                         .name = "call",
+                         .timestamp_us = kTodayUs,
+                         .local_service = "frontend",
+                         .remote_service = "backend"})));
   ASSERT_TRUE(store().LinkDependenciesNow().ok());
   EXPECT_THAT(Links(kTodayMs + 1, 10), SizeIs(1));
   // ...then by its root, reported late with an earlier timestamp (two hours before).
-  Accept(Spans(MakeSpan({.trace_id = "a", .id = "1", .kind = SpanKind::kServer, .name = "get",
-                    .timestamp_us = kTodayUs - 7'200'000'000, .local_service = "frontend"})));
+  Accept(Spans(MakeSpan({.trace_id = "a",
+                         .id = "1",
+                         .kind = SpanKind::kServer,
+                         .name = "get",
+                         .timestamp_us = kTodayUs - 7'200'000'000,
+                         .local_service = "frontend"})));
   ASSERT_TRUE(store().LinkDependenciesNow().ok());
   EXPECT_THAT(Links(kTodayMs + 1, 10), IsEmpty());
   EXPECT_THAT(Links(kTodayMs - 7'200'000 + 1, 10), ElementsAre(Link("frontend", "backend", 1)));
@@ -116,8 +144,8 @@ TEST_F(RocksStoreTest, DependencyWindowsMatchLinkingTheTracesInThem) {
   std::vector<std::pair<std::int64_t, std::vector<trace::SpanRecordPtr>>> traces;
   for (int i = 0; i < 60; ++i) {
     // Spread over three days, clustered so windows cut through hours, minutes and seconds.
-    const std::int64_t ts = kTodayUs - static_cast<std::int64_t>(random() % (3 * 86400)) *
-                                           1'000'000 -
+    const std::int64_t ts = kTodayUs -
+                            static_cast<std::int64_t>(random() % (3 * 86400)) * 1'000'000 -
                             static_cast<std::int64_t>(random() % 1'000'000);
     char id[17];
     std::snprintf(id, sizeof(id), "%x", i + 1);
@@ -212,10 +240,15 @@ TEST_F(RocksStoreTest, BatchOfTenThousandSpans) {
   for (int s = 0; s < 2000; ++s) {
     char id[17];
     std::snprintf(id, sizeof(id), "%x", s + 1);
-    spans.push_back(MakeSpan({.trace_id = "abcdef", .id = id, .parent_id = s == 0 ? "" : "1",
-                              .kind = SpanKind::kClient, .name = "call",
-                              .timestamp_us = kTodayUs + s, .duration_us = 10,
-                              .local_service = "fanout", .remote_service = "leaf"}));
+    spans.push_back(MakeSpan({.trace_id = "abcdef",
+                              .id = id,
+                              .parent_id = s == 0 ? "" : "1",
+                              .kind = SpanKind::kClient,
+                              .name = "call",
+                              .timestamp_us = kTodayUs + s,
+                              .duration_us = 10,
+                              .local_service = "fanout",
+                              .remote_service = "leaf"}));
   }
   ASSERT_EQ(spans.size(), 10000u);
   Accept(spans);
@@ -228,8 +261,8 @@ TEST_F(RocksStoreTest, BatchOfTenThousandSpans) {
   request.service_name = "fanout";
   EXPECT_THAT(Search(request), SizeIs(1));
   ASSERT_TRUE(store().LinkDependenciesNow().ok());
-  EXPECT_THAT(Links(), ElementsAre(Link("backend", "db", 2000, 2000),
-                                   Link("fanout", "leaf", 1999), Link("frontend", "backend", 2000)));
+  EXPECT_THAT(Links(), ElementsAre(Link("backend", "db", 2000, 2000), Link("fanout", "leaf", 1999),
+                                   Link("frontend", "backend", 2000)));
 }
 
 TEST_F(RocksStoreTest, LongTermsMatchExactlyDespiteTruncatedIndexKeys) {
@@ -237,10 +270,18 @@ TEST_F(RocksStoreTest, LongTermsMatchExactlyDespiteTruncatedIndexKeys) {
   const std::string long_value(1000, 'v');
   const std::string other_long_value = std::string(999, 'v') + "w";  // same first 256 bytes
   const std::string long_service(300, 's');
-  Accept(Spans(MakeSpan({.trace_id = "a", .id = "1", .name = "x", .timestamp_us = kTodayUs,
-                    .local_service = long_service, .tags = {{"sql", long_value}}})));
-  Accept(Spans(MakeSpan({.trace_id = "b", .id = "1", .name = "x", .timestamp_us = kTodayUs - 1,
-                    .local_service = long_service + "t", .tags = {{"sql", other_long_value}}})));
+  Accept(Spans(MakeSpan({.trace_id = "a",
+                         .id = "1",
+                         .name = "x",
+                         .timestamp_us = kTodayUs,
+                         .local_service = long_service,
+                         .tags = {{"sql", long_value}}})));
+  Accept(Spans(MakeSpan({.trace_id = "b",
+                         .id = "1",
+                         .name = "x",
+                         .timestamp_us = kTodayUs - 1,
+                         .local_service = long_service + "t",
+                         .tags = {{"sql", other_long_value}}})));
   QueryRequest request = Query();
   request.annotation_query = ParseAnnotationQuery("sql=" + long_value);
   ASSERT_THAT(Search(request), SizeIs(1));
@@ -260,12 +301,14 @@ TEST_F(RocksStoreTest, LongTermsMatchExactlyDespiteTruncatedIndexKeys) {
 TEST_F(RocksStoreTest, ExactCopiesInOneBatchAreStoredOnceFragmentsAll) {
   Open();
   std::vector<trace::SpanRecordPtr> spans;
-  spans.push_back(MakeSpan({.trace_id = "a", .id = "1", .name = "x", .timestamp_us = kTodayUs,
-                            .local_service = "svc"}));
-  spans.push_back(MakeSpan({.trace_id = "a", .id = "1", .name = "x", .timestamp_us = kTodayUs,
-                            .local_service = "svc"}));
+  spans.push_back(MakeSpan(
+      {.trace_id = "a", .id = "1", .name = "x", .timestamp_us = kTodayUs, .local_service = "svc"}));
+  spans.push_back(MakeSpan(
+      {.trace_id = "a", .id = "1", .name = "x", .timestamp_us = kTodayUs, .local_service = "svc"}));
   // A fragment of the same span (same id and service) with other fields: kept.
-  spans.push_back(MakeSpan({.trace_id = "a", .id = "1", .local_service = "svc",
+  spans.push_back(MakeSpan({.trace_id = "a",
+                            .id = "1",
+                            .local_service = "svc",
                             .annotations = {{kTodayUs + 5, "flush"}}}));
   Accept(spans);
   EXPECT_THAT(GetTrace("a"), ElementsAre(Json(*spans[2]), Json(*spans[0])));
@@ -274,11 +317,18 @@ TEST_F(RocksStoreTest, ExactCopiesInOneBatchAreStoredOnceFragmentsAll) {
 TEST_F(RocksStoreTest, SearchFindsTraceWhoseMatchingSpanStartedAfterTheWindow) {
   Open();
   // The root is inside the window; the only span with the tag starts two minutes after its end.
-  Accept(Spans(MakeSpan({.trace_id = "a", .id = "1", .name = "root", .timestamp_us = kTodayUs - 1000,
-                    .local_service = "svc"}),
-          MakeSpan({.trace_id = "a", .id = "2", .parent_id = "1", .name = "async",
-                    .timestamp_us = kTodayUs + 120'000'000, .local_service = "worker",
-                    .tags = {{"job", "resize"}}})));
+  Accept(Spans(MakeSpan({.trace_id = "a",
+                         .id = "1",
+                         .name = "root",
+                         .timestamp_us = kTodayUs - 1000,
+                         .local_service = "svc"}),
+               MakeSpan({.trace_id = "a",
+                         .id = "2",
+                         .parent_id = "1",
+                         .name = "async",
+                         .timestamp_us = kTodayUs + 120'000'000,
+                         .local_service = "worker",
+                         .tags = {{"job", "resize"}}})));
   QueryRequest request = Query();
   request.end_ts_ms = kTodayMs;
   request.lookback_ms = 60000;

@@ -42,9 +42,7 @@ class LinkBeforeReadStore final : public SpanStore {
   Result<std::vector<Trace>> GetTraces(std::span<const trace::TraceId> ids) override {
     return store_->GetTraces(ids);
   }
-  Result<std::vector<std::string>> GetServiceNames() override {
-    return store_->GetServiceNames();
-  }
+  Result<std::vector<std::string>> GetServiceNames() override { return store_->GetServiceNames(); }
   Result<std::vector<std::string>> GetSpanNames(std::string_view service_name) override {
     return store_->GetSpanNames(service_name);
   }

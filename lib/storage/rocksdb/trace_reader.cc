@@ -8,7 +8,7 @@
 namespace cairn::storage::rdb {
 
 Status TraceReader::Read(std::uint64_t lo, std::optional<std::uint64_t> hi,
-                         std::vector<TraceSpan>& out) {
+                         std::vector<TraceSpan>& out, std::vector<Contribution>* contributions) {
   // Prefix iteration (the span families' hash memtables need it) stops at the end of `lo`'s
   // keys by itself; the loop stops at the end of `hi`'s.
   const std::string seek = hi ? SpanGroupKey(lo, *hi, 0) : SpanPrefix(lo);
@@ -24,6 +24,13 @@ Status TraceReader::Read(std::uint64_t lo, std::optional<std::uint64_t> hi,
       it.reset(db_->NewIterator(options, bucket->spans()));
     }
     for (it->Seek(seek); it->Valid(); it->Next()) {
+      if (IsContributionKey(it->key().ToStringView())) {
+        if (contributions != nullptr) {
+          storage_.emplace_back(it->value().ToStringView());
+          contributions->push_back({b, storage_.back()});
+        }
+        continue;
+      }
       std::optional<SpanGroupKeyParts> key = ParseSpanGroupKey(it->key().ToStringView());
       if (!key || key->trace_lo != lo) break;
       if (hi && key->trace_hi != *hi) break;

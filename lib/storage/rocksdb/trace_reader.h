@@ -6,14 +6,14 @@
 // calls at the snapshot it is given).
 #pragma once
 
+#include <rocksdb/db.h>
+
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <rocksdb/db.h>
 
 #include "cairn/trace/status.h"
 #include "lib/storage/rocksdb/bucket_set.h"
@@ -32,10 +32,20 @@ class TraceReader {
   TraceReader(rocksdb::DB* db, std::vector<BucketPtr> buckets, const rocksdb::Snapshot* snapshot)
       : db_(db), buckets_(std::move(buckets)), snapshot_(snapshot) {}
 
+  // A link contribution record found beside the spans (link_store.h).
+  struct Contribution {
+    std::size_t bucket = 0;  // index into the reader's buckets
+    std::string_view value;
+  };
+
   // Appends the spans whose trace has lower half `lo` (and upper half `hi`, when given) to `out`,
-  // unsorted. Views stay valid until Reset() or the reader's end. Errors: kInternal for a damaged
-  // span group, kUnavailable when reading fails.
-  Status Read(std::uint64_t lo, std::optional<std::uint64_t> hi, std::vector<TraceSpan>& out);
+  // unsorted, and with `contributions` (only without `hi`) the contribution records of `lo`.
+  // Views stay valid until Reset() or the reader's end. Errors: kInternal for a damaged span
+  // group, kUnavailable when reading fails.
+  Status Read(std::uint64_t lo, std::optional<std::uint64_t> hi, std::vector<TraceSpan>& out,
+              std::vector<Contribution>* contributions = nullptr);
+
+  const std::vector<BucketPtr>& buckets() const { return buckets_; }
 
   // Releases the bytes behind views handed out so far.
   void Reset() { storage_.clear(); }
@@ -47,7 +57,7 @@ class TraceReader {
   rocksdb::DB* db_;
   std::vector<BucketPtr> buckets_;
   const rocksdb::Snapshot* snapshot_;
-  std::deque<std::string> storage_;  // stable addresses for the views
+  std::deque<std::string> storage_;                            // stable addresses for the views
   std::vector<std::unique_ptr<rocksdb::Iterator>> iterators_;  // per bucket, made on first use
 };
 

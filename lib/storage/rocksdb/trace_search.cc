@@ -293,8 +293,7 @@ Result<std::vector<Trace>> Search::Run() {
       // beats the rest of this minute; it beats every later minute too once it is newer than
       // this minute's start plus the allowance.
       if (Full() && WeakestFound() >= bound) {
-        done = WeakestFound() >=
-               SaturatingAdd(MinuteStartMicros(minute), tuning_.skew_slack_us);
+        done = WeakestFound() >= SaturatingAdd(MinuteStartMicros(minute), tuning_.skew_slack_us);
         break;
       }
       seen.insert(key);

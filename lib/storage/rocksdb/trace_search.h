@@ -15,10 +15,10 @@
 // Thread-safe: every call reads at its own snapshot.
 #pragma once
 
+#include <rocksdb/db.h>
+
 #include <cstdint>
 #include <vector>
-
-#include <rocksdb/db.h>
 
 #include "cairn/trace/status.h"
 #include "lib/storage/rocksdb/bucket_set.h"

@@ -23,6 +23,7 @@ namespace http = net::http;
 using testing::ListJson;
 using testing::ParseJson;
 using testing::SpanSpec;
+using testing::TempDir;
 
 // A child cairn-server whose stdout and stderr go into one pipe.
 class ServerProcess {
@@ -132,23 +133,6 @@ net::Response Request(std::uint16_t port, http::verb method, const std::string& 
   req.body() = std::move(body);
   return client.RoundTrip(std::move(req));
 }
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "cairn-server-test-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 TEST(ServerProcessTest, BadValueExitsWithStatus2NamingKeyAndValue) {
   ServerProcess process({}, {{"QUERY_PORT", "abc"}});

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 #include <cstdlib>
@@ -17,6 +18,7 @@
 
 #include "apps/server/server.h"
 #include "lib/net/test_client.h"
+#include "lib/storage/rocksdb/rocksdb_span_store.h"
 
 namespace cairn::server::testing {
 
@@ -33,6 +35,41 @@ inline ServerConfig TestConfig() {
   config.query_threads = 2;
   config.shutdown_timeout = std::chrono::seconds(2);
   return config;
+}
+
+// A fresh directory under the system temp dir, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "cairn-server-test-XXXXXX").string();
+    path_ = ::mkdtemp(pattern.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// A RocksDB store in `dir` that links dependencies as soon as a trace is written, so tests need
+// not wait for the production quiet period.
+inline std::unique_ptr<storage::SpanStore> OpenTestRocksDb(const std::string& dir,
+                                                           storage::StoreOptions options) {
+  storage::RocksDBStoreOptions rocks;
+  rocks.path = dir;
+  rocks.store = std::move(options);
+  rocks.link_quiet_period = std::chrono::milliseconds(0);
+  rocks.maintenance_interval = std::chrono::milliseconds(10);
+  auto store = storage::RocksDBSpanStore::Open(std::move(rocks));
+  if (!store.ok()) {
+    ADD_FAILURE() << "RocksDBSpanStore::Open: " << store.status().message();
+    return nullptr;
+  }
+  return std::move(store).value();
 }
 
 using Headers = std::map<std::string, std::string>;

@@ -128,35 +128,55 @@ std::optional<std::vector<TraceLinks>> DecodeContribution(std::string_view value
   return traces;
 }
 
+std::size_t LinkDeltas::CounterKeyHash::operator()(const CounterKey& key) const {
+  const std::hash<std::string_view> hash;
+  return ((hash(key.parent) * 31 + hash(key.child)) * 31 + static_cast<std::size_t>(key.index)) *
+             31 +
+         static_cast<std::size_t>(key.level);
+}
+
 void LinkDeltas::Add(std::uint64_t trace_lo, const TraceLinks& trace, int sign) {
-  for (const DependencyLink& link : trace.links) {
+  const TraceLinks& kept = traces_.emplace_back(trace);
+  for (const DependencyLink& link : kept.links) {
     for (LinkLevel level : kLevels) {
-      LinkCounts& counts = counters_[LinkCounterKey(
-          level, trace.timestamp_us / LinkLevelMicros(level), link.parent, link.child)];
+      LinkCounts& counts = counters_[CounterKey{
+          level, kept.timestamp_us / LinkLevelMicros(level), link.parent, link.child}];
       counts.calls += sign * static_cast<std::int64_t>(link.call_count);
       counts.errors += sign * static_cast<std::int64_t>(link.error_count);
     }
   }
-  std::string key = TraceLinksKey(trace.timestamp_us, trace_lo, trace.trace_hi);
-  if (sign < 0) {
-    records_[std::move(key)] = std::nullopt;
-  } else {
-    std::string value;
-    EncodeLinks(trace.links, value);
-    records_[std::move(key)] = std::move(value);
+  Record& record = records_.emplace_back();
+  record.key = TraceLinksKey(kept.timestamp_us, trace_lo, kept.trace_hi);
+  if (sign > 0) {
+    record.value.emplace();
+    EncodeLinks(kept.links, *record.value);
   }
 }
 
 void LinkDeltas::WriteTo(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* deps) const {
+  // Key order makes consecutive memtable inserts land next to each other.
+  std::vector<std::pair<std::string, LinkCounts>> counters;
+  counters.reserve(counters_.size());
   for (const auto& [key, counts] : counters_) {
     if (counts.calls == 0 && counts.errors == 0) continue;
+    counters.emplace_back(LinkCounterKey(key.level, key.index, key.parent, key.child), counts);
+  }
+  std::sort(counters.begin(), counters.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [key, counts] : counters) {
     (void)batch.Merge(deps, key, EncodeLinkCounts(counts));
   }
-  for (const auto& [key, value] : records_) {
-    if (value) {
-      (void)batch.Put(deps, key, *value);
+  // Stable: for one key, a later Add (the new links) must be written after an earlier one.
+  std::vector<const Record*> records;
+  records.reserve(records_.size());
+  for (const Record& record : records_) records.push_back(&record);
+  std::stable_sort(records.begin(), records.end(),
+                   [](const Record* a, const Record* b) { return a->key < b->key; });
+  for (const Record* record : records) {
+    if (record->value) {
+      (void)batch.Put(deps, record->key, *record->value);
     } else {
-      (void)batch.Delete(deps, key);
+      (void)batch.Delete(deps, record->key);
     }
   }
 }

@@ -14,13 +14,15 @@
 #include <rocksdb/write_batch.h>
 
 #include <cstdint>
-#include <map>
+#include <deque>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "cairn/trace/status.h"
+#include "lib/storage/rocksdb/keys.h"
 #include "lib/storage/rocksdb/link_counter.h"
 #include "lib/storage/span_store.h"
 
@@ -40,15 +42,33 @@ std::optional<std::vector<TraceLinks>> DecodeContribution(std::string_view value
 
 class LinkDeltas {
  public:
-  // Adds (sign +1) or removes (sign -1) a trace's links.
+  // Adds (sign +1) or removes (sign -1) a trace's links. Keeps a copy of `trace`.
   void Add(std::uint64_t trace_lo, const TraceLinks& trace, int sign);
-  // Writes the accumulated changes; counters that net to zero are skipped.
+  // Writes the accumulated changes in key order; counters that net to zero are skipped, and a
+  // removed record that is added again is written (not deleted).
   void WriteTo(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* deps) const;
   bool empty() const { return counters_.empty() && records_.empty(); }
 
  private:
-  std::map<std::string, LinkCounts> counters_;
-  std::map<std::string, std::optional<std::string>> records_;  // nullopt: delete
+  // A counter key's parts; the names are views into traces_.
+  struct CounterKey {
+    LinkLevel level;
+    std::int64_t index;
+    std::string_view parent;
+    std::string_view child;
+    friend bool operator==(const CounterKey&, const CounterKey&) = default;
+  };
+  struct CounterKeyHash {
+    std::size_t operator()(const CounterKey& key) const;
+  };
+  struct Record {
+    std::string key;
+    std::optional<std::string> value;  // nullopt: delete
+  };
+
+  std::deque<TraceLinks> traces_;  // owns the names counters_ points to
+  std::unordered_map<CounterKey, LinkCounts, CounterKeyHash> counters_;
+  std::vector<Record> records_;  // in Add order
 };
 
 // Links of traces with timestamps in [(end_ts_ms - lookback_ms) * 1000, end_ts_ms * 1000] us,

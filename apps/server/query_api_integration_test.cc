@@ -123,8 +123,8 @@ class QueryApiTest : public ::testing::TestWithParam<StorageType> {
 
 INSTANTIATE_TEST_SUITE_P(Stores, QueryApiTest,
                          ::testing::Values(StorageType::kMem, StorageType::kRocksDb),
-                         [](const ::testing::TestParamInfo<StorageType>& info) {
-                           return info.param == StorageType::kMem ? "Mem" : "RocksDb";
+                         [](const ::testing::TestParamInfo<StorageType>& param_info) {
+                           return param_info.param == StorageType::kMem ? "Mem" : "RocksDb";
                          });
 
 TEST_P(QueryApiTest, Services) {
@@ -244,6 +244,7 @@ TEST_P(QueryApiTest, TraceByIdErrors) {
                    "0x463ac35c9f6413ad should be lower-hex encoded with no prefix");
   ExpectBadRequest("/api/v2/trace/" + std::string(33, 'a'), "traceId.length > 32");
   ExpectBadRequest("/api/v2/trace/0000", "traceId is all zeros");
+  ExpectBadRequest("/api/v2/trace/%20", "traceId is empty");
 }
 
 TEST_P(QueryApiTest, TraceMany) {

@@ -124,8 +124,7 @@ Result<int> BucketSet::DropEndedBefore(std::int64_t cutoff_us) {
   {
     std::lock_guard<std::mutex> lock(map_mutex_);
     for (auto it = buckets_.begin(); it != buckets_.end();) {
-      // end_s() * 1e6 cannot overflow: starts come from int64 microseconds / 1e6.
-      if (it->second->end_s() * 1'000'000 <= cutoff_us) {
+      if (it->second->end_s() <= FloorDiv(cutoff_us, 1'000'000)) {
         expired.push_back(it->second);
         it = buckets_.erase(it);
       } else {

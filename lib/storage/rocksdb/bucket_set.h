@@ -74,7 +74,8 @@ class BucketSet {
   // Every live bucket, newest first.
   std::vector<BucketPtr> Live() const;
 
-  // Drops every bucket whose interval ended at or before `cutoff_us`. Returns how many.
+  // Drops every bucket whose interval ended at or before `cutoff_us` (whole seconds). Returns how
+  // many.
   Result<int> DropEndedBefore(std::int64_t cutoff_us);
 
   // Releases every bucket (before the database closes).

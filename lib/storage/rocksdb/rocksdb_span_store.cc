@@ -133,7 +133,7 @@ Status RocksDBSpanStore::RunMaintenance() {
     due = cutoff - links_expired_before_us_ >= kMicrosPerHour;
   }
   std::vector<rdb::BucketPtr> live = buckets_->Live();
-  if (due || (!live.empty() && live.back()->end_s() * 1'000'000 <= cutoff)) {
+  if (due || (!live.empty() && live.back()->end_s() <= cutoff / 1'000'000)) {
     expired = EnforceRetentionNow();
   }
   return linked.ok() ? expired : linked;

@@ -357,6 +357,29 @@ TEST(CollectorTest, FullWriteQueueAnswers503WithRetryAfter) {
   EXPECT_EQ(m.spans_dropped, 1u);
 }
 
+TEST(CollectorTest, StopLetsInFlightPostsFinishAndStoresThem) {
+  auto owned = std::make_unique<ControllableStore>();
+  ControllableStore& store = *owned;
+  store.BlockAccept();
+  TestServer server(TestConfig(), std::move(owned));
+  std::thread post([&] {
+    net::Response res = server.Post("/api/v2/spans", ListJson({SpanSpec{.id = "1"}}));
+    EXPECT_EQ(res.result(), http::status::accepted) << res.body();
+  });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (store.accepts_waiting() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  std::thread stopper([&] { server.Stop(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  store.Unblock();
+  post.join();
+  stopper.join();
+  Result<storage::Trace> trace = store.GetTrace({0, 0x463ac35c9f6413ad});
+  ASSERT_TRUE(trace.ok());
+  EXPECT_EQ(trace->size(), 1u);
+}
+
 TEST(CollectorTest, StorageFailureIs500AndCounted) {
   auto owned = std::make_unique<ControllableStore>();
   owned->FailSpanId(0x99, Internal("disk full"));

@@ -44,7 +44,7 @@ void RunWorker(Shared& shared, std::size_t index, WorkerResult& out) {
                   static_cast<double>(options.batch_size * options.connections) / options.rate))
             : Clock::duration::zero();
   Clock::time_point next = shared.start + interval * static_cast<std::int64_t>(index) /
-                                                     static_cast<std::int64_t>(options.connections);
+                                              static_cast<std::int64_t>(options.connections);
   IngestResult& r = out.figures;
   out.last_finish = shared.start;
 

@@ -1,9 +1,7 @@
 #include "lib/storage/rocksdb/rocksdb_span_store.h"
 
 #include <algorithm>
-#include <limits>
 #include <set>
-#include <tuple>
 #include <utility>
 
 #include "lib/codec/text.h"

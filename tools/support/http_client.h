@@ -2,7 +2,8 @@
 // tests (load generator, demo traffic checks, server tests). Not for production paths: services
 // report spans through lib/trace_http.
 //
-// One TCP connection to host:port, opened on first use and re-opened after the server closed it
+// One TCP (or TLS, without certificate verification: the demo's certificate is self-signed)
+// connection to host:port, opened on first use and re-opened after the server closed it
 // or after any error. Every connect, write and read is bounded by `timeout`. It runs its own
 // single-threaded io_context, so it never shares threads with anything else.
 //
@@ -18,6 +19,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace cairn::tools {
 
@@ -30,15 +33,18 @@ struct HttpResponse {
   bool transport_ok() const { return error.empty(); }
 };
 
+// Extra request headers, name and value.
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
 class HttpClient {
  public:
   HttpClient(std::string host, std::uint16_t port,
-             std::chrono::milliseconds timeout = std::chrono::seconds(10));
+             std::chrono::milliseconds timeout = std::chrono::seconds(10), bool tls = false);
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  HttpResponse Get(std::string_view target);
+  HttpResponse Get(std::string_view target, const HttpHeaders& headers = {});
   // POSTs `body` with the given Content-Type. The body is copied into a request buffer that keeps
   // its capacity between calls, so repeated posts of similar size do not allocate.
   HttpResponse Post(std::string_view target, std::string_view body,
@@ -61,6 +67,11 @@ class HttpClient {
 
 // Splits "http://host:port[/...]" into host and port (path ignored). False when malformed.
 bool ParseHttpUrl(std::string_view url, std::string& host, std::uint16_t& port);
+
+// The same for "http://" or "https://" URLs; `tls` says which. `path` gets what follows the
+// authority ("" or "/api").
+bool ParseUrl(std::string_view url, std::string& host, std::uint16_t& port, bool& tls,
+              std::string& path);
 
 // Percent-encodes a query parameter value (RFC 3986 unreserved characters stay as they are).
 std::string UrlEncode(std::string_view value);

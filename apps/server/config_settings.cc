@@ -3,7 +3,7 @@
 #include <array>
 #include <limits>
 
-#include "apps/server/config_values.h"
+#include "lib/config/values.h"
 
 namespace cairn::server {
 namespace {
@@ -13,27 +13,15 @@ using std::chrono::milliseconds;
 constexpr std::int64_t kMaxInt = std::numeric_limits<int>::max();
 constexpr std::int64_t kMaxLong = std::numeric_limits<std::int64_t>::max();
 
-// Helpers that keep the table rows short: parse, then assign.
-template <typename T>
-Status Assign(Result<T> parsed, T& field) {
-  if (!parsed.ok()) return parsed.status();
-  field = std::move(parsed).value();
-  return Status::Ok();
-}
-
-Status AssignSize(std::string_view v, std::size_t& field, std::int64_t min, std::int64_t max) {
-  Result<std::int64_t> parsed = ParseInteger(v, min, max);
-  if (!parsed.ok()) return parsed.status();
-  field = static_cast<std::size_t>(*parsed);
-  return Status::Ok();
-}
-
-Status AssignInt(std::string_view v, int& field, std::int64_t min, std::int64_t max) {
-  Result<std::int64_t> parsed = ParseInteger(v, min, max);
-  if (!parsed.ok()) return parsed.status();
-  field = static_cast<int>(*parsed);
-  return Status::Ok();
-}
+using config::Assign;
+using config::AssignInteger;
+using config::ParseBool;
+using config::ParseByteSize;
+using config::ParseDuration;
+using config::ParseInteger;
+using config::ParseList;
+using config::ParseNumber;
+using config::TrimWhitespace;
 
 // Zipkin's UI URLs: empty means "not set" (config.json then says null).
 Status AssignOptionalText(std::string_view v, std::optional<std::string>& field) {
@@ -67,17 +55,11 @@ Status ApplySampleRate(std::string_view v, ServerConfig& c) {
 }
 
 Status ApplyBindAddress(std::string_view v, ServerConfig& c) {
-  std::string_view address = TrimWhitespace(v);
-  if (address.empty()) return InvalidArgument("expected an IP address such as 0.0.0.0 or ::");
-  c.bind_address = std::string(address);
-  return Status::Ok();
+  return config::AssignNonEmpty(v, c.bind_address, "an IP address such as 0.0.0.0 or ::");
 }
 
 Status ApplyDataDir(std::string_view v, ServerConfig& c) {
-  std::string_view dir = TrimWhitespace(v);
-  if (dir.empty()) return InvalidArgument("expected a directory path");
-  c.data_dir = std::string(dir);
-  return Status::Ok();
+  return config::AssignNonEmpty(v, c.data_dir, "a directory path");
 }
 
 Status ApplyAllowedOrigins(std::string_view v, ServerConfig& c) {
@@ -113,16 +95,11 @@ constexpr Setting kSettings[] = {
     // server: the HTTP listener and process.
     {"QUERY_PORT", "query.port", "9411",
      "TCP port of the HTTP API, UI and collector (0 picks a free port)",
-     [](std::string_view v, ServerConfig& c) {
-       Result<std::int64_t> port = ParseInteger(v, 0, 65535);
-       if (!port.ok()) return port.status();
-       c.port = static_cast<std::uint16_t>(*port);
-       return Status::Ok();
-     }},
+     [](std::string_view v, ServerConfig& c) { return AssignInteger(v, c.port, 0, 65535); }},
     {"QUERY_BIND_ADDRESS", "query.bind-address", "0.0.0.0",
      "IP address to listen on (cairn extension)", ApplyBindAddress},
     {"CAIRN_IO_THREADS", "server.io-threads", "0", "threads serving HTTP I/O; 0 means one per core",
-     [](std::string_view v, ServerConfig& c) { return AssignSize(v, c.io_threads, 0, 256); }},
+     [](std::string_view v, ServerConfig& c) { return AssignInteger(v, c.io_threads, 0, 256); }},
     {"CAIRN_MAX_BODY_BYTES", "server.max-body-size", "10MB",
      "largest request body accepted (before gunzip); larger is answered 413",
      [](std::string_view v, ServerConfig& c) {
@@ -149,7 +126,7 @@ constexpr Setting kSettings[] = {
     {"MEM_MAX_SPANS", "storage.mem.max-spans", "500000",
      "mem: spans kept before the oldest traces are evicted",
      [](std::string_view v, ServerConfig& c) {
-       return AssignSize(v, c.mem_max_spans, 1, kMaxInt);
+       return AssignInteger(v, c.mem_max_spans, 1, kMaxInt);
      }},
     {"STRICT_TRACE_ID", "storage.strict-trace-id", "true",
      "false groups 64-bit and 128-bit trace ids with the same lower half into one trace",
@@ -175,14 +152,14 @@ constexpr Setting kSettings[] = {
     {"CAIRN_WRITE_QUEUE_SIZE", "collector.write-queue-size", "100000",
      "spans accepted but not yet stored; past it POSTs are answered 503 with Retry-After",
      [](std::string_view v, ServerConfig& c) {
-       return AssignSize(v, c.write_queue_spans, 1, kMaxInt);
+       return AssignInteger(v, c.write_queue_spans, 1, kMaxInt);
      }},
     {"CAIRN_WRITER_THREADS", "collector.writer-threads", "2", "threads writing spans to storage",
-     [](std::string_view v, ServerConfig& c) { return AssignSize(v, c.writer_threads, 1, 64); }},
+     [](std::string_view v, ServerConfig& c) { return AssignInteger(v, c.writer_threads, 1, 64); }},
     {"CAIRN_MAX_SPANS_PER_MESSAGE", "collector.max-spans-per-message", "100000",
      "spans in one POST body; more is answered 413",
      [](std::string_view v, ServerConfig& c) {
-       return AssignSize(v, c.max_spans_per_message, 1, kMaxInt);
+       return AssignInteger(v, c.max_spans_per_message, 1, kMaxInt);
      }},
 
     // query
@@ -202,12 +179,12 @@ constexpr Setting kSettings[] = {
     {"QUERY_NAMES_MAX_AGE", "query.names-max-age", "300",
      "Cache-Control max-age (seconds) of the name endpoints once more than 3 services exist",
      [](std::string_view v, ServerConfig& c) {
-       return AssignInt(v, c.names_max_age_seconds, 0, kMaxInt);
+       return AssignInteger(v, c.names_max_age_seconds, 0, kMaxInt);
      }},
     {"ZIPKIN_QUERY_ALLOWED_ORIGINS", "query.allowed-origins", "*",
      "CORS: comma-separated origins allowed to call the API, or *", ApplyAllowedOrigins},
     {"CAIRN_QUERY_THREADS", "query.threads", "4", "threads running storage queries",
-     [](std::string_view v, ServerConfig& c) { return AssignSize(v, c.query_threads, 1, 256); }},
+     [](std::string_view v, ServerConfig& c) { return AssignInteger(v, c.query_threads, 1, 256); }},
 
     // ui: /zipkin/config.json
     {"UI_ENABLED", "ui.enabled", "QUERY_ENABLED", "serve the UI under /zipkin/",
@@ -219,7 +196,7 @@ constexpr Setting kSettings[] = {
      }},
     {"ZIPKIN_UI_QUERY_LIMIT", "ui.query-limit", "10", "default limit of the UI's trace search",
      [](std::string_view v, ServerConfig& c) {
-       return AssignInt(v, c.ui.query_limit, 1, kMaxInt);
+       return AssignInteger(v, c.ui.query_limit, 1, kMaxInt);
      }},
     {"ZIPKIN_UI_DEFAULT_LOOKBACK", "ui.default-lookback", "900000",
      "default lookback of the UI's trace search, in milliseconds",
@@ -261,18 +238,5 @@ constexpr Setting kSettings[] = {
 }  // namespace
 
 std::span<const Setting> AllSettings() { return kSettings; }
-
-const Setting* FindSettingByPath(std::string_view path) {
-  for (const Setting& setting : kSettings) {
-    if (setting.path == path) return &setting;
-  }
-  return nullptr;
-}
-
-std::string FlagName(const Setting& setting) {
-  std::string flag = "--";
-  for (char c : setting.path) flag.push_back(c == '.' ? '-' : c);
-  return flag;
-}
 
 }  // namespace cairn::server

@@ -5,7 +5,6 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
-#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -34,11 +33,9 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
 
   const std::vector<std::string> args(argv + 1, argv + argc);
-  LoadOutcome outcome = cairn::server::LoadConfig(args, cairn::server::ProcessEnvironment());
+  LoadOutcome outcome = cairn::server::LoadConfig(args, cairn::config::Environment::Process());
   if (outcome.action == LoadOutcome::Action::kExit) {
-    std::FILE* stream = outcome.exit_code == 0 ? stdout : stderr;
-    std::fprintf(stream, "%s%s\n",
-                 outcome.exit_code == 0 ? "" : "cairn-server: ", outcome.message.c_str());
+    cairn::config::PrintExitMessage("cairn-server", outcome.exit_code, outcome.message);
     return outcome.exit_code;
   }
   const cairn::server::ServerConfig& config = outcome.config;

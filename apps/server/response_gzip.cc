@@ -5,7 +5,7 @@
 #include <boost/beast/core/string.hpp>
 #include <limits>
 
-#include "apps/server/config_values.h"
+#include "lib/config/values.h"
 #include "lib/net/request_context.h"
 
 namespace cairn::server {
@@ -13,6 +13,7 @@ namespace {
 
 namespace http = net::http;
 namespace beast = boost::beast;
+using config::TrimWhitespace;
 
 bool Compressible(std::string_view content_type) {
   const std::string_view media = TrimWhitespace(content_type.substr(0, content_type.find(';')));

@@ -1,8 +1,10 @@
-#include "apps/server/config_values.h"
+#include "lib/config/values.h"
 
 #include <gtest/gtest.h>
 
-namespace cairn::server {
+#include "lib/config/url.h"
+
+namespace cairn::config {
 namespace {
 
 using std::chrono::milliseconds;
@@ -82,5 +84,54 @@ TEST(ConfigValuesTest, Lists) {
   EXPECT_TRUE(ParseList(" , ").empty());
 }
 
+TEST(ConfigValuesTest, HttpUrls) {
+  Result<Url> url = ParseHttpUrl(" http://zipkin:9411/api/v2/spans?x=1 ");
+  ASSERT_TRUE(url.ok()) << url.status().message();
+  EXPECT_EQ(url->text, "http://zipkin:9411/api/v2/spans?x=1");
+  EXPECT_EQ(url->scheme, "http");
+  EXPECT_EQ(url->host, "zipkin");
+  EXPECT_EQ(url->port, 9411);
+  EXPECT_EQ(url->target, "/api/v2/spans?x=1");
+  EXPECT_EQ(url->HostPort(), "zipkin:9411");
+
+  url = ParseHttpUrl("HTTPS://[::1]");
+  ASSERT_TRUE(url.ok()) << url.status().message();
+  EXPECT_EQ(url->scheme, "https");
+  EXPECT_EQ(url->host, "::1");
+  EXPECT_EQ(url->port, 443);
+  EXPECT_EQ(url->target, "/");
+  EXPECT_EQ(url->HostPort(), "[::1]:443");
+}
+
+TEST(ConfigValuesTest, AmqpUrlsKeepCredentials) {
+  Result<Url> url = ParseAmqpUrl("amqp://guest:gu%40est@rabbitmq:5672/");
+  ASSERT_TRUE(url.ok()) << url.status().message();
+  EXPECT_EQ(url->user, "guest");
+  EXPECT_EQ(url->password, "gu@est");
+  EXPECT_EQ(url->host, "rabbitmq");
+  EXPECT_EQ(url->port, 5672);
+  EXPECT_EQ(ParseAmqpUrl("amqps://broker")->port, 5671);
+}
+
+TEST(ConfigValuesTest, BadUrlsSayWhatWasExpected) {
+  const std::string expected = "expected an http or https URL such as http://127.0.0.1:9411";
+  EXPECT_EQ(ParseHttpUrl("zipkin:9411").status().message(),
+            expected + " (scheme 'zipkin' not allowed)");
+  EXPECT_EQ(ParseHttpUrl("").status().message(), expected);
+  EXPECT_EQ(ParseHttpUrl("not a url").status().message(), expected);
+  EXPECT_EQ(ParseHttpUrl("http:///path").status().message(), expected + " (no host)");
+  EXPECT_EQ(ParseHttpUrl("http:/path").status().message(), expected + " (no host)");
+  EXPECT_EQ(ParseHttpUrl("http://h:0/").status().message(),
+            expected + " (port must be 1 to 65535)");
+  EXPECT_EQ(ParseHttpUrl("http://h:70000/").status().message(),
+            expected + " (port must be 1 to 65535)");
+  EXPECT_EQ(ParseHttpUrl("http://h/#frag").status().message(), expected + " (no #fragment)");
+  EXPECT_EQ(ParseAmqpUrl("http://h/").status().message(),
+            "expected an amqp or amqps URL such as amqp://guest:guest@127.0.0.1:5672/ "
+            "(scheme 'http' not allowed)");
+  EXPECT_FALSE(ParseUrl("ftp://h/", {"ftp"}).ok());  // no default port
+  EXPECT_EQ(ParseUrl("ftp://h:21/", {"ftp"})->port, 21);
+}
+
 }  // namespace
-}  // namespace cairn::server
+}  // namespace cairn::config

@@ -1,4 +1,4 @@
-#include "apps/server/config_values.h"
+#include "lib/config/values.h"
 
 #include <algorithm>
 #include <cctype>
@@ -7,7 +7,7 @@
 #include <limits>
 #include <string>
 
-namespace cairn::server {
+namespace cairn::config {
 namespace {
 
 std::string Lower(std::string_view text) {
@@ -217,4 +217,4 @@ std::vector<std::string> ParseList(std::string_view text) {
   return items;
 }
 
-}  // namespace cairn::server
+}  // namespace cairn::config

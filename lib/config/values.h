@@ -19,7 +19,7 @@
 
 #include "lib/base/status.h"
 
-namespace cairn::server {
+namespace cairn::config {
 
 std::string_view TrimWhitespace(std::string_view text);
 
@@ -41,4 +41,4 @@ Result<std::uint64_t> ParseByteSize(std::string_view text, std::uint64_t min, st
 // Comma-separated items, each trimmed; empty items dropped.
 std::vector<std::string> ParseList(std::string_view text);
 
-}  // namespace cairn::server
+}  // namespace cairn::config

@@ -61,3 +61,10 @@ bench-ingest: build
 # The demo, non-interactively: start, send landscape traces, verify them through the API, stop.
 demo-check: build
 	@scripts/demo --check --build-dir $(BUILD_DIR)
+
+# The landscape's idle memory and tracing overhead (scripts/bench-landscape, docs/benchmarks.md).
+.PHONY: bench-landscape
+bench-landscape: BUILD_TYPE = Release
+bench-landscape: BUILD_DIR = build-release
+bench-landscape: build
+	@scripts/bench-landscape --build-dir $(BUILD_DIR)

@@ -1,6 +1,6 @@
 // cairn-landscape-loadgen: load for the running landscape, as the original's loadtest/main.go
 // gave it: `--users` simulated users, each sending GET <target>/accounts/<id> for a random id in
-// 10000..10098 at `--rate` requests per second (per user) for `--duration` seconds, over its own
+// 10000..10098 (or always `--account`) at `--rate` requests per second (per user) for `--duration` seconds, over its own
 // connection (keep-alive unless --no-keepalive). Latency is measured from each request's
 // scheduled send time, so a slow answer delays the user's next request without hiding the wait
 // (no coordinated omission). At the end it prints one line per figure:
@@ -33,6 +33,7 @@ struct Options {
   double rate = 1.0;  // requests per second per user; 0 = as fast as answers come
   double duration_s = 30;
   bool keepalive = true;
+  int account = 0;  // 0: a random id per request
   std::string label;
 };
 
@@ -58,7 +59,8 @@ void RunUser(const Options& options, const std::string& host, std::uint16_t port
   while (next < end) {
     std::this_thread::sleep_until(next);
     cairn::tools::HttpResponse response =
-        client.Get(path + "/accounts/" + std::to_string(account(rng)));
+        client.Get(path + "/accounts/" +
+                   std::to_string(options.account != 0 ? options.account : account(rng)));
     result.latencies.Record(Clock::now() - next);
     if (response.status != 200) {
       ++result.errors;
@@ -91,6 +93,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 100000.0));
   app.add_option("--duration", options.duration_s, "seconds")->check(CLI::PositiveNumber);
   app.add_flag("!--no-keepalive", options.keepalive, "a new connection per request");
+  app.add_option("--account", options.account, "always this account id (default: random)");
   app.add_option("--label", options.label, "inserted into the BENCH names");
   CLI11_PARSE(app, argc, argv);
 

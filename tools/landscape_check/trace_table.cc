@@ -139,6 +139,26 @@ void ExpectHttpClient(Checker& check, const SpanView* span, std::string_view rem
   if (fell_back) check.ExpectTag(span, "error");
 }
 
+// accountservice's call to a downstream: one CLIENT span per attempt (retries add more), each a
+// child of getaccount; the downstream's SERVER span is a child of one of them unless the call
+// fell back, in which case every attempt carries `error`.
+void ExpectDownstream(Checker& check, const SpanView* get_account, std::string_view client_name,
+                      std::string_view service, std::string_view server_name, bool fell_back) {
+  std::vector<const SpanView*> attempts = check.Find("accountservice", client_name, "CLIENT");
+  if (attempts.empty()) {
+    check.Fail("missing span: accountservice '" + std::string(client_name) + "' CLIENT");
+  }
+  for (const SpanView* attempt : attempts) {
+    check.ExpectParent(attempt, {get_account}, "getaccount");
+    ExpectHttpClient(check, attempt, service, fell_back);
+  }
+  if (fell_back) return;
+  const SpanView* server = check.One(service, server_name, "SERVER");
+  check.ExpectParent(server, attempts,
+                     "accountservice's " + std::string(client_name) + " CLIENT span");
+  ExpectHttpServer(check, server);
+}
+
 }  // namespace
 
 std::vector<std::string> CheckTraceTable(const json::array& spans,
@@ -186,23 +206,10 @@ std::vector<std::string> CheckTraceTable(const json::array& spans,
     check.Fail("messaging spans in the trace of a non-VIP account");
   }
 
-  const SpanView* quote_client = check.One("accountservice", "getquote", "CLIENT");
-  check.ExpectParent(quote_client, {get_account}, "getaccount");
-  ExpectHttpClient(check, quote_client, "quotes-service", expected.quote_fallback);
-  if (!expected.quote_fallback) {
-    const SpanView* quote_server = check.One("quotes-service", "getquote", "SERVER");
-    check.ExpectParent(quote_server, {quote_client}, "accountservice's getquote CLIENT span");
-    ExpectHttpServer(check, quote_server);
-  }
-
-  const SpanView* image_client = check.One("accountservice", "getimageurl", "CLIENT");
-  check.ExpectParent(image_client, {get_account}, "getaccount");
-  ExpectHttpClient(check, image_client, "imageservice", expected.image_fallback);
-  if (!expected.image_fallback) {
-    const SpanView* image_server = check.One("imageservice", "getaccountimage", "SERVER");
-    check.ExpectParent(image_server, {image_client}, "accountservice's getimageurl CLIENT span");
-    ExpectHttpServer(check, image_server);
-  }
+  ExpectDownstream(check, get_account, "getquote", "quotes-service", "getquote",
+                   expected.quote_fallback);
+  ExpectDownstream(check, get_account, "getimageurl", "imageservice", "getaccountimage",
+                   expected.image_fallback);
   return failures;
 }
 

@@ -8,12 +8,12 @@
 //   accountservice  queryaccount             local     getaccount
 //   accountservice  send vip_queue           PRODUCER  getaccount          [VIP account only]
 //   vipservice      vipservice#onmessage     CONSUMER  the PRODUCER        [VIP account only]
-//   accountservice  getquote                 CLIENT    getaccount
+//   accountservice  getquote                 CLIENT    getaccount (one per attempt)
 //   quotes-service  getquote                 SERVER    accountservice getquote  [unless fallback]
-//   accountservice  getimageurl              CLIENT    getaccount
+//   accountservice  getimageurl              CLIENT    getaccount (one per attempt)
 //   imageservice    getaccountimage          SERVER    accountservice getimageurl [unless fallback]
 // plus: HTTP spans carry http.method (and http.path outside the edge), SERVER spans of the
-// services carry http.status_code, a CLIENT span whose call fell back carries `error`, and no
+// services carry http.status_code, every attempt of a call that fell back carries `error`, and no
 // messaging spans exist for other accounts.
 //
 // Pure function of its input; thread-safe.

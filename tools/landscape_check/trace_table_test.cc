@@ -106,6 +106,26 @@ TEST(TraceTable, FallbackNeedsAnErrorTagAndNoServerSpan) {
   EXPECT_EQ(Joined(CheckTraceTable(spans, expected)), "");
 }
 
+TEST(TraceTable, RetriedCallsHaveOneClientSpanPerAttempt) {
+  json::array spans = GeneratedTrace(10042);
+  json::object retry = SpanNamed(spans, "accountservice", "getquote");
+  retry["id"] = "00000000000000cc";
+  spans.push_back(retry);
+  EXPECT_EQ(Joined(CheckTraceTable(spans, Expect(false))), "");
+
+  // When the call fell back, every attempt must say why.
+  spans = GeneratedTrace(10042);
+  TraceTableExpectations expected = Expect(false);
+  expected.quote_fallback = true;
+  SpanNamed(spans, "accountservice", "getquote")["tags"].as_object()["error"] = "503";
+  retry = SpanNamed(spans, "accountservice", "getquote");
+  retry["id"] = "00000000000000cc";
+  retry["tags"].as_object().erase("error");
+  spans.push_back(retry);
+  std::string failures = Joined(CheckTraceTable(spans, expected));
+  EXPECT_NE(failures.find("00000000000000cc: no tag error"), std::string::npos) << failures;
+}
+
 TEST(TraceTable, MissingHttpTagIsReported) {
   json::array spans = GeneratedTrace(10042);
   SpanNamed(spans, "imageservice", "getaccountimage")["tags"].as_object().erase("http.path");

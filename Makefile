@@ -42,8 +42,9 @@ bench-trace: BUILD_DIR = build-release
 bench-trace: build
 	@$(BUILD_DIR)/bench/trace/bench_trace
 
+# The whole landscape (spec landscape.md) on this machine, until Ctrl-C (scripts/landscape).
 demo: build
-	@scripts/demo
+	@scripts/landscape --build-dir $(BUILD_DIR)
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i
@@ -58,9 +59,10 @@ bench-ingest: BUILD_DIR = build-release
 bench-ingest: build
 	@scripts/bench-ingest --build-dir $(BUILD_DIR)
 
-# The demo, non-interactively: start, send landscape traces, verify them through the API, stop.
+# The landscape, non-interactively: start, send requests through the edge, verify the answers and
+# the traces against the spec's table, stop. The exit status says whether it held.
 demo-check: build
-	@scripts/demo --check --build-dir $(BUILD_DIR)
+	@scripts/landscape --check --build-dir $(BUILD_DIR)
 
 # The landscape's idle memory and tracing overhead (scripts/bench-landscape, docs/benchmarks.md).
 .PHONY: bench-landscape
@@ -68,3 +70,16 @@ bench-landscape: BUILD_TYPE = Release
 bench-landscape: BUILD_DIR = build-release
 bench-landscape: build
 	@scripts/bench-landscape --build-dir $(BUILD_DIR)
+
+# cairn-edge against nginx and HAProxy on loopback (scripts/bench-edge, docs/benchmarks.md).
+.PHONY: bench-edge
+bench-edge: BUILD_TYPE = Release
+bench-edge: BUILD_DIR = build-release
+bench-edge: build
+	@scripts/bench-edge --build-dir $(BUILD_DIR)
+
+# The web UI's tests alone: Vitest unit tests and the browser tests against a real cairn-server
+# (ui/, docs/ui.md; screenshots in $(BUILD_DIR)/ui/screenshots).
+.PHONY: test-ui
+test-ui: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L '^ui$$'

@@ -1,6 +1,7 @@
 #include "apps/server/config_loader.h"
 
 #include "apps/server/config_settings.h"
+#include "apps/server/ui_assets.h"
 #include "apps/server/version.h"
 
 namespace cairn::server {
@@ -41,6 +42,8 @@ LoadOutcome LoadConfig(std::span<const std::string> args, const config::Environm
   ServerConfig& config = outcome.config;
   if (!outcome.IsSet("ui.enabled")) config.ui.enabled = config.query_enabled;
   if (!outcome.IsSet("ui.search-enabled")) config.ui.search_enabled = config.search_enabled;
+  // The built UI next to the binary (installed or in the build tree), unless configured.
+  if (!outcome.IsSet("ui.assets-dir")) config.ui.assets_dir = FindUiAssetsDir();
   return outcome;
 }
 

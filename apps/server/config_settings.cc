@@ -233,6 +233,12 @@ constexpr Setting kSettings[] = {
        return Assign(ParseNumber(v, 0.0, 1.0), c.ui.dependency_high_error_rate);
      }},
     {"ZIPKIN_UI_BASEPATH", "ui.base-path", "/zipkin", "path the UI is served under", ApplyBasePath},
+    {"CAIRN_UI_DIR", "ui.assets-dir", "(found next to the binary)",
+     "directory of the built web UI (ui/, built by make build)",
+     [](std::string_view v, ServerConfig& c) {
+       c.ui.assets_dir = std::string(TrimWhitespace(v));
+       return Status::Ok();
+     }},
 };
 
 }  // namespace

@@ -32,6 +32,9 @@ struct UiConfig {
   double dependency_low_error_rate = 0.5;
   double dependency_high_error_rate = 0.75;
   std::string base_path = "/zipkin";
+  // CAIRN_UI_DIR: the built UI (ui_assets.h). Empty: the placeholder page. The loader fills it
+  // with FindUiAssetsDir() unless set.
+  std::string assets_dir;
 };
 
 struct ServerConfig {

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <memory>
 
+#include "apps/server/response_gzip.h"
+#include "apps/server/ui_assets.h"
 #include "lib/model/json_escape.h"
 #include "lib/net/request_context.h"
 
@@ -32,34 +34,110 @@ void AppendNullableString(const std::optional<std::string>& value, std::string& 
   }
 }
 
-std::string Etag(std::string_view body) {
-  std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a
-  for (unsigned char c : body) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  char hex[17];
-  auto [end, ec] = std::to_chars(hex, hex + 16, hash, 16);
-  return "\"" + std::string(hex, end) + "\"";
-}
-
 net::Response Redirect(std::string location) {
   net::Response res = net::MakeResponse(http::status::found);
   res.set(http::field::location, std::move(location));
   return res;
 }
 
-std::string PlaceholderIndex(const UiConfig& ui) {
+std::string HtmlEscape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string PlaceholderIndex(const UiConfig& ui, std::string_view reason) {
   std::string base = ui.base_path == "/" ? "/" : ui.base_path + "/";
   std::string html =
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<base href=\"";
   html += base;
   html +=
       "\">\n<title>cairn</title>\n</head>\n<body>\n<h1>cairn</h1>\n"
-      "<p>The cairn web UI is not built into this server yet.</p>\n"
-      "<p>The Zipkin API is available: try <a href=\"/api/v2/services\">/api/v2/services</a> "
+      "<p>The cairn web UI is not built into this server: ";
+  html += HtmlEscape(reason);
+  html +=
+      "</p>\n<p>The Zipkin API is available: try <a href=\"/api/v2/services\">/api/v2/services</a> "
       "or point a Zipkin UI at this server.</p>\n</body>\n</html>\n";
   return html;
+}
+
+// True when an If-None-Match header lists `etag` (or is "*").
+bool EtagMatches(const net::Request& request, std::string_view etag) {
+  auto match = request.find(http::field::if_none_match);
+  if (match == request.end()) return false;
+  std::string_view value = match->value();
+  return value.find(etag) != std::string_view::npos || value == "*";
+}
+
+net::Response ServeAsset(const net::Request& request, const UiAsset& asset, bool is_index) {
+  net::Response res;
+  if (EtagMatches(request, asset.etag)) {
+    res = net::MakeResponse(http::status::not_modified);
+  } else {
+    auto accept = request.find(http::field::accept_encoding);
+    bool gzip = !asset.gzip_body.empty() && accept != request.end() &&
+                AcceptsGzip(std::string_view(accept->value()));
+    res = net::MakeResponse(http::status::ok, gzip ? asset.gzip_body : asset.body,
+                            asset.content_type);
+    if (gzip) res.set(http::field::content_encoding, "gzip");
+  }
+  if (!asset.gzip_body.empty()) res.set(http::field::vary, "Accept-Encoding");
+  res.set(http::field::etag, asset.etag);
+  res.set(http::field::cache_control, asset.cache_control);
+  res.set("X-Content-Type-Options", "nosniff");
+  if (is_index) {
+    res.set("Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; "
+            "base-uri 'self'; frame-ancestors 'self'");
+  }
+  return res;
+}
+
+void AddAssetRoutes(net::Router& router, std::shared_ptr<const UiAssets> assets) {
+  router.Get("/zipkin/{path...}", net::SyncHandler([assets](net::RequestContext& ctx) {
+               std::string_view path = ctx.PathParam("path").value_or("");
+               if (!IsSafeAssetPath(path)) {
+                 return net::MakeResponse(http::status::not_found, "not found");
+               }
+               const UiAsset* asset = path.empty() ? &assets->index() : assets->Find(path);
+               if (asset == nullptr && IsUiRoute(path)) asset = &assets->index();
+               if (asset == nullptr) {
+                 return net::MakeResponse(http::status::not_found,
+                                          "/zipkin/" + std::string(path) + " not found");
+               }
+               return ServeAsset(ctx.request(), *asset, asset == &assets->index());
+             }));
+}
+
+void AddPlaceholderRoutes(net::Router& router, const UiConfig& ui, std::string_view reason) {
+  auto index = std::make_shared<const std::string>(PlaceholderIndex(ui, reason));
+  net::SyncHandler serve_index = [index](net::RequestContext&) {
+    net::Response res = net::MakeResponse(http::status::ok, *index, kHtml);
+    res.set(http::field::cache_control, "max-age=60");
+    return res;
+  };
+  for (std::string_view path : {"/zipkin/", "/zipkin/index.html", "/zipkin/traces/{id}",
+                                "/zipkin/dependency", "/zipkin/traceViewer"}) {
+    router.Get(path, serve_index);
+  }
 }
 
 }  // namespace
@@ -90,7 +168,7 @@ std::string UiConfigJson(const UiConfig& ui) {
 void AddUiRoutes(net::Router& router, const UiConfig& ui) {
   if (!ui.enabled) return;
   auto config = std::make_shared<const std::string>(UiConfigJson(ui));
-  auto etag = std::make_shared<const std::string>(Etag(*config));
+  auto etag = std::make_shared<const std::string>(UiEtag(*config));
   router.Get("/zipkin/config.json", net::SyncHandler([config, etag](net::RequestContext& ctx) {
                net::Response res;
                auto match = ctx.request().find(http::field::if_none_match);
@@ -105,15 +183,14 @@ void AddUiRoutes(net::Router& router, const UiConfig& ui) {
                return res;
              }));
 
-  auto index = std::make_shared<const std::string>(PlaceholderIndex(ui));
-  net::SyncHandler serve_index = [index](net::RequestContext&) {
-    net::Response res = net::MakeResponse(http::status::ok, *index, kHtml);
-    res.set(http::field::cache_control, "max-age=60");
-    return res;
-  };
-  for (std::string_view path : {"/zipkin/", "/zipkin/index.html", "/zipkin/traces/{id}",
-                                "/zipkin/dependency", "/zipkin/traceViewer"}) {
-    router.Get(path, serve_index);
+  if (ui.assets_dir.empty()) {
+    AddPlaceholderRoutes(router, ui,
+                         "no built UI was found next to the binary (make build builds it; "
+                         "CAIRN_UI_DIR names its directory).");
+  } else if (auto loaded = UiAssets::Load(ui.assets_dir, ui.base_path); loaded.ok()) {
+    AddAssetRoutes(router, std::move(loaded).value());
+  } else {
+    AddPlaceholderRoutes(router, ui, "cannot load CAIRN_UI_DIR: " + loaded.status().message());
   }
   router.Get("/", net::SyncHandler([](net::RequestContext&) { return Redirect("/zipkin/"); }));
   router.Get("/zipkin",

@@ -1,5 +1,7 @@
 #include "apps/server/write_queue.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 
 namespace cairn::server {
@@ -26,6 +28,7 @@ void WriteQueue::Submit(codec::SpanList spans, std::function<void(Status)> done)
                                   " spans are waiting for storage");
     } else {
       queued_spans_ += count;
+      peak_since_trim_ = std::max(peak_since_trim_, queued_spans_);
       queue_.push_back(Batch{std::move(spans), std::move(done)});
     }
   }
@@ -78,7 +81,26 @@ void WriteQueue::RunWriter() {
     cv_.notify_one();
     Commit(group);
     group.clear();
+    MaybeTrim();
   }
+}
+
+void WriteQueue::MaybeTrim() {
+  if (options_.trim_after_spans == 0) return;
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mu_);
+    if (trimming_ || !queue_.empty() || peak_since_trim_ <= options_.trim_after_spans ||
+        now - last_trim_ < options_.trim_interval) {
+      return;
+    }
+    trimming_ = true;
+    peak_since_trim_ = queued_spans_;
+    last_trim_ = now;
+  }
+  malloc_trim(0);  // every arena: request bodies were freed on the I/O threads
+  std::lock_guard lock(mu_);
+  trimming_ = false;
 }
 
 void WriteQueue::Commit(std::vector<Batch>& group) {

@@ -14,6 +14,11 @@
 // failure is never reported for another's spans; Accept is atomic per call, so a failed batch
 // leaves nothing stored.
 //
+// Memory after a burst: decoded spans and request bodies are freed into glibc's arenas, which keep
+// the pages. Once the queue drains after having held more than `trim_after_spans` spans, a writer
+// calls malloc_trim (at most once per `trim_interval`), so RSS returns close to its steady state
+// after an overload instead of staying at its peak.
+//
 // Lifetime: Stop() refuses new batches (kUnavailable), writes every batch already queued, and
 // joins the writers. The SpanStore must outlive the queue. Completions are posted to the
 // executor of the waiting coroutine, which must still exist when the batch completes: stop the
@@ -27,6 +32,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -49,6 +55,8 @@ struct WriteQueueOptions {
   std::size_t max_queued_spans = 100'000;
   std::size_t writer_threads = 2;
   std::size_t max_group_spans = 10'000;
+  std::size_t trim_after_spans = 20'000;  // 0: never trim
+  std::chrono::milliseconds trim_interval{1000};
 };
 
 struct WriteQueueStats {
@@ -88,6 +96,8 @@ class WriteQueue {
 
   void RunWriter();
   void Commit(std::vector<Batch>& group);
+  // After a commit: returns memory to the system when a burst has just drained.
+  void MaybeTrim();
 
   storage::SpanStore& store_;
   const WriteQueueOptions options_;
@@ -97,6 +107,9 @@ class WriteQueue {
   std::deque<Batch> queue_;
   std::size_t queued_spans_ = 0;
   bool stopped_ = false;
+  std::size_t peak_since_trim_ = 0;  // most spans queued since the last trim
+  bool trimming_ = false;
+  std::chrono::steady_clock::time_point last_trim_{};
   WriteQueueStats stats_;
   std::vector<std::thread> writers_;
 };

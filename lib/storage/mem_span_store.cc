@@ -69,10 +69,13 @@ void MemSpanStore::InsertLocked(const trace::SpanRecord& record, SpanPtr stored)
   const std::uint64_t low = record.trace_id.low;
   auto [it, created] = groups_.try_emplace(low);
   Group& group = it->second;
-  if (!created) by_time_.erase({group.indexed_timestamp, low});
   group.timestamp.Add(stored->timestamp_us, stored->is_root);
-  group.indexed_timestamp = group.timestamp.value();
-  by_time_.insert({group.indexed_timestamp, low});
+  // Most spans of a trace do not change its timestamp: re-index only when it moves.
+  if (created || group.timestamp.value() != group.indexed_timestamp) {
+    if (!created) by_time_.erase({group.indexed_timestamp, low});
+    group.indexed_timestamp = group.timestamp.value();
+    by_time_.insert({group.indexed_timestamp, low});
+  }
 
   auto position = std::upper_bound(
       group.spans.begin(), group.spans.end(), stored, [](const SpanPtr& a, const SpanPtr& b) {
@@ -84,14 +87,19 @@ void MemSpanStore::InsertLocked(const trace::SpanRecord& record, SpanPtr stored)
 
   if (!options_.search_enabled) return;
   if (!service.empty()) {
+    // service_groups_ lists the group under exactly the services in group.services.
     if (std::find(group.services.begin(), group.services.end(), service) == group.services.end()) {
       group.services.push_back(service);
+      service_groups_[service].insert(low);
     }
-    service_groups_[service].insert(low);
-    if (!record.name.empty()) span_names_[service].emplace(record.name);
-    if (!record.remote_endpoint.service_name.empty()) {
-      remote_names_[service].emplace(record.remote_endpoint.service_name);
-    }
+    // Names repeat: look them up before building a string to insert.
+    auto remember = [&](NameIndex& index, std::string_view name) {
+      if (name.empty()) return;
+      NameSet& names = index[service];
+      if (names.find(name) == names.end()) names.emplace(name);
+    };
+    remember(span_names_, record.name);
+    remember(remote_names_, record.remote_endpoint.service_name);
   }
   if (autocomplete_keys_.empty()) return;
   for (const trace::TagView& tag : record.tags()) {

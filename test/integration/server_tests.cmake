@@ -3,7 +3,6 @@
 #   server_kill_integration_test     kill -9 under ingest loses no acknowledged span
 #   server_restart_integration_test  a graceful restart answers the same
 #   server_tracing_integration_test  the tracing library's spans, queried back (mem and rocksdb)
-#   server_demo_check_integration_test  `make demo-check`: scripts/demo --check
 if(NOT TARGET cairn-server OR NOT TARGET cairn_trace_http)
   return()
 endif()
@@ -19,7 +18,3 @@ foreach(test_name server_kill_integration_test server_restart_integration_test
   set_property(TEST ${test_name} APPEND PROPERTY ENVIRONMENT
     "CAIRN_SERVER_BINARY=$<TARGET_FILE:cairn-server>")
 endforeach()
-
-add_test(NAME server_demo_check_integration_test
-  COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/demo --check --build-dir ${PROJECT_BINARY_DIR})
-set_tests_properties(server_demo_check_integration_test PROPERTIES LABELS integration TIMEOUT 90)

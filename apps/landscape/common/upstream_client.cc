@@ -65,6 +65,7 @@ asio::awaitable<Result<net::Response>> UpstreamClient::Call(UpstreamRequest call
   span_options.name = call.span_name;
   span_options.remote_service_name = call.remote_service;
   trace::Span span = trace_http::StartClientSpan(tracer_, req, span_options);
+  for (const auto& [key, value] : call.span_tags) span.Tag(key, value);
   auto fail = [&span](Status status) -> Result<net::Response> {
     span.SetError(status.message());
     span.Finish();

@@ -55,6 +55,8 @@ struct UpstreamRequest {
   // service name, and the name used in error messages).
   std::string span_name;
   std::string remote_service;
+  // Extra tags of the CLIENT span (e.g. the circuit breaker's state), set when it starts.
+  std::vector<std::pair<std::string, std::string>> span_tags;
 };
 
 // `base` + `path` with exactly one '/' between them ("http://q:8080/" + "/api" -> ".../api").

@@ -75,6 +75,7 @@ void BatchBuilder::Build(std::uint64_t seq, Bucket& bucket, std::int64_t now_us,
     value.clear();
     copies.clear();
     std::int64_t earliest = 0;
+    std::int64_t earliest_root = 0;
     for (const trace::SpanRecord* span : group) {
       const std::size_t entry_start = value.size();
       AppendToSpanGroup(*span, value);
@@ -82,19 +83,24 @@ void BatchBuilder::Build(std::uint64_t seq, Bucket& bucket, std::int64_t now_us,
         value.resize(entry_start);  // a byte-identical copy of a span earlier in the batch
         continue;
       }
-      if (span->timestamp_us > 0 && (earliest == 0 || span->timestamp_us < earliest)) {
-        earliest = span->timestamp_us;
+      const std::int64_t ts = span->timestamp_us;
+      if (ts > 0 && (earliest == 0 || ts < earliest)) earliest = ts;
+      if (ts > 0 && span->parent_id == 0 && (earliest_root == 0 || ts < earliest_root)) {
+        earliest_root = ts;
       }
     }
     const trace::TraceId& id = group.front()->trace_id;
     (void)batch.Put(bucket.spans(), SpanGroupKey(id.low, id.high, seq), value);
 
     if (!options_.search_enabled) continue;
-    // A span without timestamp is indexed at its trace's earliest one in the batch, else at
-    // ingest time: search verifies the trace's real timestamp anyway.
-    const std::int64_t fallback = earliest > 0 ? earliest : now_us;
+    // Every posting of the trace bounds its timestamp the same way (postings.h): exactly by a
+    // root in the batch, else by the earliest span plus the skew allowance (ingest time when no
+    // span has a timestamp: search verifies the trace's real timestamp anyway).
+    const bool exact = earliest_root > 0;
+    const std::int64_t bound =
+        exact ? earliest_root : (earliest > 0 ? earliest : now_us) + kSkewAllowanceUs;
     for (const trace::SpanRecord* span : group) {
-      postings.AddSpan(*span, span->timestamp_us > 0 ? span->timestamp_us : fallback);
+      postings.AddSpan(*span, bound, exact);
       CollectNames(*span);
     }
   }

@@ -34,8 +34,10 @@ class BatchBuilder {
   // About how many bytes the WriteBatch will hold (to reserve them up front).
   std::size_t approximate_bytes() const { return approximate_bytes_; }
 
-  // The distinct lower trace ids of the batch.
+  // The distinct lower trace ids of the batch, ascending.
   const std::vector<std::uint64_t>& trace_los() const { return trace_los_; }
+  // The batch's spans, sorted by (lower, upper) trace id.
+  std::span<const trace::SpanRecord* const> spans() const { return spans_; }
 
   // Fills `batch` for writing as batch `seq` into `bucket` at ingest time `now_us`. Name keys
   // added to the batch are returned in `new_names`, to be remembered once the write succeeded.

@@ -18,7 +18,7 @@
 
 namespace cairn::storage::rdb {
 
-inline constexpr std::string_view kStoreFormat = "cairn-rocksdb-1";
+inline constexpr std::string_view kStoreFormat = "cairn-rocksdb-2";
 
 struct OpenedDb {
   std::unique_ptr<rocksdb::DB> db;

@@ -47,36 +47,37 @@ std::optional<SpanGroupKeyParts> ParseSpanGroupKey(std::string_view key) {
                            DecodeFixed64BE(key.data() + 16)};
 }
 
-std::uint32_t MinuteOf(std::int64_t timestamp_us) {
+std::uint32_t PostingSlotOf(std::int64_t timestamp_us) {
   if (timestamp_us <= 0) return 0;
-  const std::int64_t minute = timestamp_us / 60'000'000;
-  constexpr std::int64_t kMaxMinute = std::numeric_limits<std::uint32_t>::max();
-  return static_cast<std::uint32_t>(minute > kMaxMinute ? kMaxMinute : minute);
+  const std::int64_t slot = timestamp_us / kPostingSlotMicros;
+  constexpr std::int64_t kMaxSlot = std::numeric_limits<std::uint32_t>::max();
+  return static_cast<std::uint32_t>(slot > kMaxSlot ? kMaxSlot : slot);
 }
 
-std::string PostingTermPrefix(PostingType type, std::string_view term) {
+std::string PostingTermPrefix(PostingType type, std::string_view term, std::uint8_t partition) {
   if (term.size() > kMaxTermBytes) term = term.substr(0, kMaxTermBytes);
   std::string key;
-  key.reserve(3 + term.size() + 12);
+  key.reserve(3 + term.size() + 1 + 12);
   key.push_back(static_cast<char>(type));
   PutFixed16BE(key, static_cast<std::uint16_t>(term.size()));
   key.append(term);
+  if (type == PostingType::kTagKey) key.push_back(static_cast<char>(partition));
   return key;
 }
 
-std::string PostingSeekKey(std::string_view term_prefix, std::uint32_t minute) {
+std::string PostingSeekKey(std::string_view term_prefix, std::uint32_t slot) {
   std::string key(term_prefix);
-  PutFixed32BE(key, ~minute);
+  PutFixed32BE(key, ~slot);
   return key;
 }
 
-std::string PostingGroupKey(std::string_view term_prefix, std::uint32_t minute, std::uint64_t seq) {
-  std::string key = PostingSeekKey(term_prefix, minute);
+std::string PostingGroupKey(std::string_view term_prefix, std::uint32_t slot, std::uint64_t seq) {
+  std::string key = PostingSeekKey(term_prefix, slot);
   PutFixed64BE(key, seq);
   return key;
 }
 
-std::optional<std::uint32_t> PostingGroupMinute(std::string_view key, std::size_t prefix_size) {
+std::optional<std::uint32_t> PostingGroupSlot(std::string_view key, std::size_t prefix_size) {
   if (key.size() != prefix_size + 12) return std::nullopt;
   return ~DecodeFixed32BE(key.data() + prefix_size);
 }

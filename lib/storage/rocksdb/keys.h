@@ -13,7 +13,7 @@
 //                                                               one Accept call (span_group.h)
 //                        lo(8) + 0xff                        -> the link contribution of the
 //                                                               traces with lower id lo
-//   index.<start>.<len>  type + u16 len + term + ~minute(4) + seq(8) -> postings (postings.h)
+//   index.<start>.<len>  type + u16 len + term [+ partition] + ~slot(4) + seq(8) -> postings
 //                        'S' + service                       -> service name seen
 //                        'P'|'R' + u32 len + service + name  -> span / remote service name seen
 //                        'K' + u32 len + key + value         -> autocomplete tag value seen
@@ -54,19 +54,31 @@ struct SpanGroupKeyParts {
 };
 std::optional<SpanGroupKeyParts> ParseSpanGroupKey(std::string_view key);
 
-// Minutes since the epoch of a timestamp, clamped to what 32 bits hold.
-std::uint32_t MinuteOf(std::int64_t timestamp_us);
-inline std::int64_t MinuteStartMicros(std::uint32_t minute) {
-  return static_cast<std::int64_t>(minute) * 60'000'000;
+// Posting groups are kept per time slot of their postings' bounds (postings.h): ten seconds, so a
+// search for the newest traces reads about ten seconds' worth of its term's postings, not a
+// minute's, while a batch whose traces spread over a minute still writes few groups per term.
+inline constexpr std::int64_t kPostingSlotMicros = 10'000'000;
+// The slot of a timestamp (ten-second units since the epoch), clamped to what 32 bits hold.
+std::uint32_t PostingSlotOf(std::int64_t timestamp_us);
+inline std::int64_t PostingSlotStartMicros(std::uint32_t slot) {
+  return static_cast<std::int64_t>(slot) * kPostingSlotMicros;
 }
 
-// type + u16 len + (truncated) term: every posting group of one term starts with this.
-std::string PostingTermPrefix(PostingType type, std::string_view term);
-// Where the posting groups of `minute` start within a term prefix (newer minutes sort first).
-std::string PostingSeekKey(std::string_view term_prefix, std::uint32_t minute);
-std::string PostingGroupKey(std::string_view term_prefix, std::uint32_t minute, std::uint64_t seq);
-// The minute of a posting group key that starts with `term_prefix`.
-std::optional<std::uint32_t> PostingGroupMinute(std::string_view key, std::size_t prefix_size);
+// Tag postings are split by their value's hash into this many partitions (a key byte after the
+// term), so a search for key=value reads one partition's postings, not every value's.
+inline constexpr int kTagPartitions = 16;
+inline std::uint8_t TagPartition(std::uint32_t value_hash) {
+  return static_cast<std::uint8_t>(value_hash % kTagPartitions);
+}
+
+// type + u16 len + (truncated) term (+ partition, kTagKey only): every posting group of one term
+// (and partition) starts with this.
+std::string PostingTermPrefix(PostingType type, std::string_view term, std::uint8_t partition = 0);
+// Where the posting groups of `slot` start within a term prefix (newer slots sort first).
+std::string PostingSeekKey(std::string_view term_prefix, std::uint32_t slot);
+std::string PostingGroupKey(std::string_view term_prefix, std::uint32_t slot, std::uint64_t seq);
+// The slot of a posting group key that starts with `term_prefix`.
+std::optional<std::uint32_t> PostingGroupSlot(std::string_view key, std::size_t prefix_size);
 
 // Name keys.
 inline constexpr char kServiceNameTag = 'S';

@@ -39,7 +39,7 @@ Status LinkAggregator::Run(bool ignore_quiet_period) {
       ignore_quiet_period
           ? std::numeric_limits<std::int64_t>::max()
           : (now_ns < kMin + options_.quiet_period_ns ? kMin : now_ns - options_.quiet_period_ns);
-  for (;;) {
+  while (!stopping_.load(std::memory_order_relaxed)) {
     std::vector<DirtyTracker::Entry> chunk =
         dirty_->TakeQuiet(quiet_before, options_.traces_per_write);
     if (chunk.empty()) return Status::Ok();
@@ -49,6 +49,7 @@ Status LinkAggregator::Run(bool ignore_quiet_period) {
       return status;
     }
   }
+  return Status::Ok();
 }
 
 Status LinkAggregator::LinkChunk(const std::vector<DirtyTracker::Entry>& chunk) {
@@ -63,7 +64,21 @@ Status LinkAggregator::LinkChunk(const std::vector<DirtyTracker::Entry>& chunk) 
   LinkDeltas deltas;
   std::vector<TraceSpan> spans;
   std::vector<TraceReader::Contribution> found;
+  std::vector<trace::SpanRecordPtr> records;
+  std::vector<const trace::SpanRecord*> pointers;
   for (const DirtyTracker::Entry& entry : chunk) {
+    const std::string key = ContributionKey(entry.trace_lo);
+    rocksdb::ColumnFamilyHandle* current = lease->bucket->spans();
+    if (entry.known_links.has_value()) {
+      // Nothing of the trace was stored before the one batch that wrote it: its links are known
+      // without reading it back, and there is no earlier contribution to replace.
+      std::optional<std::vector<TraceLinks>> known = DecodeContribution(*entry.known_links);
+      if (known && !known->empty()) {
+        for (const TraceLinks& trace : *known) deltas.Add(entry.trace_lo, trace, +1);
+        (void)batch.Put(current, key, *entry.known_links);
+      }
+      continue;
+    }
     spans.clear();
     found.clear();
     reader.Reset();
@@ -74,25 +89,14 @@ Status LinkAggregator::LinkChunk(const std::vector<DirtyTracker::Entry>& chunk) 
     }
     if (!status.ok()) return status;
 
-    // Group by upper half when ids are strict; one trace per lower half otherwise. Linking reads
-    // the spans' binary headers, not their JSON.
-    std::map<std::uint64_t, std::vector<trace::SpanRecordPtr>> traces;
+    // Linking reads the spans' binary headers, not their JSON.
+    records.clear();
+    pointers.clear();
     for (const TraceSpan& span : spans) {
-      const std::uint64_t hi = options_.strict_trace_id ? span.trace_hi : 0;
-      traces[hi].push_back(LinkRecord(span.span, trace::TraceId{span.trace_hi, entry.trace_lo}));
+      records.push_back(LinkRecord(span.span, trace::TraceId{span.trace_hi, entry.trace_lo}));
+      pointers.push_back(records.back().get());
     }
-    std::vector<TraceLinks> contribution;
-    for (const auto& [hi, records] : traces) {
-      std::vector<const trace::SpanRecord*> pointers;
-      pointers.reserve(records.size());
-      for (const trace::SpanRecordPtr& record : records) pointers.push_back(record.get());
-      TraceLinks links;
-      links.trace_hi = hi;
-      links.timestamp_us = TraceTimestampOf(pointers);
-      if (links.timestamp_us <= 0) continue;  // never in any window, as in Zipkin
-      links.links = DependencyLinker().PutTrace(pointers).Link();
-      if (!links.links.empty()) contribution.push_back(std::move(links));
-    }
+    std::vector<TraceLinks> contribution = LinkSpans(pointers, options_.strict_trace_id);
 
     // The previous contribution: normally one record, in the bucket that was current then
     // (buckets are newest first, so the first one found is the latest).
@@ -101,8 +105,6 @@ Status LinkAggregator::LinkChunk(const std::vector<DirtyTracker::Entry>& chunk) 
       std::optional<std::vector<TraceLinks>> decoded = DecodeContribution(found.front().value);
       if (decoded) previous = std::move(*decoded);
     }
-    const std::string key = ContributionKey(entry.trace_lo);
-    rocksdb::ColumnFamilyHandle* current = lease->bucket->spans();
     if (previous == contribution && found.size() <= 1 &&
         (found.empty() || buckets[found.front().bucket]->spans() == current)) {
       continue;

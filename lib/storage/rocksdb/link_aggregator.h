@@ -29,7 +29,7 @@ class LinkAggregator {
   struct Options {
     bool strict_trace_id = true;
     std::int64_t quiet_period_ns = 5'000'000'000;
-    std::size_t traces_per_write = 256;
+    std::size_t traces_per_write = 1024;
   };
 
   LinkAggregator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* default_family,
@@ -37,8 +37,12 @@ class LinkAggregator {
                  trace::Clock* clock, Options options);
 
   // Links every dirty trace that has been quiet for the quiet period (with `ignore_quiet_period`:
-  // every trace without a write in flight), until none is left.
+  // every trace without a write in flight), until none is left or Stop() is called. Traces not
+  // linked stay in the dirty queue: a later Run (or the next open) links them.
   Status Run(bool ignore_quiet_period);
+
+  // Makes a running and every later Run return after the chunk it is writing (for shutdown).
+  void Stop() { stopping_.store(true); }
 
   // Traces skipped because their stored span groups could not be decoded (corruption).
   std::uint64_t corrupt_traces() const { return corrupt_traces_.load(); }
@@ -56,6 +60,7 @@ class LinkAggregator {
   std::mutex run_mutex_;
   std::uint64_t queue_deleted_below_ = 0;  // guarded by run_mutex_
   std::atomic<std::uint64_t> corrupt_traces_{0};
+  std::atomic<bool> stopping_{false};
 };
 
 }  // namespace cairn::storage::rdb

@@ -6,6 +6,8 @@
 #include <tuple>
 #include <utility>
 
+#include "lib/storage/dependency_linker.h"
+#include "lib/storage/query_match.h"
 #include "lib/storage/rocksdb/coding.h"
 #include "lib/storage/rocksdb/keys.h"
 
@@ -102,6 +104,33 @@ Status ScanTraceLinks(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* deps,
 
 }  // namespace
 
+std::vector<TraceLinks> LinkSpans(std::span<const trace::SpanRecord* const> spans, bool strict) {
+  std::vector<const trace::SpanRecord*> sorted(spans.begin(), spans.end());
+  if (strict) {
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const trace::SpanRecord* a, const trace::SpanRecord* b) {
+                       return a->trace_id.high < b->trace_id.high;
+                     });
+  }
+  std::vector<TraceLinks> traces;
+  for (std::size_t begin = 0; begin < sorted.size();) {
+    std::size_t end = begin + 1;
+    while (end < sorted.size() &&
+           (!strict || sorted[end]->trace_id.high == sorted[begin]->trace_id.high)) {
+      ++end;
+    }
+    const std::span<const trace::SpanRecord* const> trace(sorted.data() + begin, end - begin);
+    begin = end;
+    TraceLinks links;
+    links.trace_hi = strict ? trace.front()->trace_id.high : 0;
+    links.timestamp_us = TraceTimestampOf(trace);
+    if (links.timestamp_us <= 0) continue;  // never in any window, as in Zipkin
+    links.links = DependencyLinker().PutTrace(trace).Link();
+    if (!links.links.empty()) traces.push_back(std::move(links));
+  }
+  return traces;
+}
+
 std::string EncodeContribution(const std::vector<TraceLinks>& traces) {
   std::string value;
   for (const TraceLinks& trace : traces) {
@@ -139,8 +168,8 @@ void LinkDeltas::Add(std::uint64_t trace_lo, const TraceLinks& trace, int sign) 
   const TraceLinks& kept = traces_.emplace_back(trace);
   for (const DependencyLink& link : kept.links) {
     for (LinkLevel level : kLevels) {
-      LinkCounts& counts = counters_[CounterKey{
-          level, kept.timestamp_us / LinkLevelMicros(level), link.parent, link.child}];
+      LinkCounts& counts = counters_[CounterKey{level, kept.timestamp_us / LinkLevelMicros(level),
+                                                link.parent, link.child}];
       counts.calls += sign * static_cast<std::int64_t>(link.call_count);
       counts.errors += sign * static_cast<std::int64_t>(link.error_count);
     }

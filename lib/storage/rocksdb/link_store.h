@@ -15,12 +15,14 @@
 
 #include <cstdint>
 #include <deque>
-#include <unordered_map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
+#include "cairn/trace/span_record.h"
 #include "cairn/trace/status.h"
 #include "lib/storage/rocksdb/keys.h"
 #include "lib/storage/rocksdb/link_counter.h"
@@ -35,6 +37,11 @@ struct TraceLinks {
 
   friend bool operator==(const TraceLinks&, const TraceLinks&) = default;
 };
+
+// The TraceLinks of spans that share a lower trace id (any order, duplicates allowed), linked with
+// the shared DependencyLinker: one per upper id when `strict`, else one for all, ordered by upper
+// id; traces without a timestamp or without links are left out.
+std::vector<TraceLinks> LinkSpans(std::span<const trace::SpanRecord* const> spans, bool strict);
 
 // A contribution record lists the TraceLinks of every trace sharing a lower trace id.
 std::string EncodeContribution(const std::vector<TraceLinks>& traces);

@@ -80,14 +80,14 @@ TEST(KeysTest, BigEndianKeysSortNumerically) {
   EXPECT_LT(DirtyKey(255), DirtyKey(256));
 }
 
-TEST(KeysTest, PostingGroupsSortNewestMinuteFirstWithinTheirTerm) {
+TEST(KeysTest, PostingGroupsSortNewestSlotFirstWithinTheirTerm) {
   const std::string prefix = PostingTermPrefix(PostingType::kService, "frontend");
   const std::string newer = PostingGroupKey(prefix, 1000, 1);
   const std::string older = PostingGroupKey(prefix, 999, 2);
   EXPECT_LT(newer, older);
   EXPECT_LE(PostingSeekKey(prefix, 1000), newer);
-  EXPECT_EQ(PostingGroupMinute(newer, prefix.size()), 1000u);
-  EXPECT_FALSE(PostingGroupMinute(newer, prefix.size() + 1).has_value());
+  EXPECT_EQ(PostingGroupSlot(newer, prefix.size()), 1000u);
+  EXPECT_FALSE(PostingGroupSlot(newer, prefix.size() + 1).has_value());
   // Terms never share prefixes by accident: the length is part of the key.
   const std::string front = PostingTermPrefix(PostingType::kService, "front");
   EXPECT_FALSE(newer.starts_with(front));
@@ -97,11 +97,12 @@ TEST(KeysTest, PostingGroupsSortNewestMinuteFirstWithinTheirTerm) {
             PostingTermPrefix(PostingType::kTagKey, std::string(kMaxTermBytes, 'k')));
 }
 
-TEST(KeysTest, MinutesClampToTheirRange) {
-  EXPECT_EQ(MinuteOf(0), 0u);
-  EXPECT_EQ(MinuteOf(-5), 0u);
-  EXPECT_EQ(MinuteOf(60'000'000), 1u);
-  EXPECT_EQ(MinuteOf(std::numeric_limits<std::int64_t>::max()),
+TEST(KeysTest, SlotsClampToTheirRange) {
+  EXPECT_EQ(PostingSlotOf(0), 0u);
+  EXPECT_EQ(PostingSlotOf(-5), 0u);
+  EXPECT_EQ(PostingSlotOf(kPostingSlotMicros - 1), 0u);
+  EXPECT_EQ(PostingSlotOf(kPostingSlotMicros), 1u);
+  EXPECT_EQ(PostingSlotOf(std::numeric_limits<std::int64_t>::max()),
             std::numeric_limits<std::uint32_t>::max());
 }
 
@@ -194,63 +195,71 @@ TEST(SpanGroupTest, RoundTripsSpansAndDetectsDamage) {
   }
 }
 
-std::vector<Posting> ReadGroup(PostingType type, std::uint32_t minute, std::string_view value) {
+std::vector<Posting> ReadGroup(PostingType type, std::uint32_t slot, std::string_view value) {
   std::vector<Posting> postings;
-  PostingReader reader(type, minute, value);
+  PostingReader reader(type, slot, value);
   Posting posting;
   while (reader.Next(posting)) postings.push_back(posting);
   EXPECT_TRUE(reader.ok());
   return postings;
 }
 
-TEST(PostingsTest, OneGroupPerTermAndMinuteOnePostingPerTrace) {
+TEST(PostingsTest, OneGroupPerTermAndSlotOnePostingPerTrace) {
   std::vector<trace::SpanRecordPtr> spans = testing::ThreeTierTrace("a", kTodayUs);
   PostingsBuilder builder;
-  for (const auto& span : spans) builder.AddSpan(*span, span->timestamp_us);
+  for (const auto& span : spans) builder.AddSpan(*span, kTodayUs, /*exact=*/true);
   std::map<std::string, std::string> groups;
   builder.Emit(42, [&](std::string_view key, std::string_view value) {
     groups.emplace(std::string(key), std::string(value));
   });
   EXPECT_EQ(groups.size(), builder.group_count());
 
-  const std::uint32_t minute = MinuteOf(kTodayUs);
-  // The whole trace is one posting in the kAll group, at its earliest span and longest duration.
-  auto all = groups.find(PostingGroupKey(PostingTermPrefix(PostingType::kAll, ""), minute, 42));
+  const std::uint32_t slot = PostingSlotOf(kTodayUs);
+  // The whole trace is one posting in the kAll group, with its bound and longest duration.
+  auto all = groups.find(PostingGroupKey(PostingTermPrefix(PostingType::kAll, ""), slot, 42));
   ASSERT_NE(all, groups.end());
-  std::vector<Posting> postings = ReadGroup(PostingType::kAll, minute, all->second);
+  std::vector<Posting> postings = ReadGroup(PostingType::kAll, slot, all->second);
   ASSERT_EQ(postings.size(), 1u);
   EXPECT_EQ(postings[0].trace_lo, 0xau);
-  EXPECT_EQ(postings[0].timestamp_us, kTodayUs);
+  EXPECT_EQ(postings[0].bound_us, kTodayUs);
   EXPECT_EQ(postings[0].duration_us, 350000);
   EXPECT_TRUE(postings[0].flags & Posting::kRoot);
 
   // Tag postings carry values and the span's service hash.
-  auto method = groups.find(
-      PostingGroupKey(PostingTermPrefix(PostingType::kTagKey, "http.method"), minute, 42));
+  auto method = groups.find(PostingGroupKey(
+      PostingTermPrefix(PostingType::kTagKey, "http.method", TagPartition(ValueHash("GET"))), slot,
+      42));
   ASSERT_NE(method, groups.end());
-  postings = ReadGroup(PostingType::kTagKey, minute, method->second);
+  postings = ReadGroup(PostingType::kTagKey, slot, method->second);
   ASSERT_EQ(postings.size(), 2u);  // frontend's and backend's spans
-  EXPECT_EQ(postings[0].value, "GET");
+  EXPECT_EQ(postings[0].value_hash, ValueHash("GET"));
   EXPECT_NE(postings[0].service_hash, postings[1].service_hash);
   EXPECT_EQ(postings[0].service_hash, ServiceHash("frontend"));
 }
 
-TEST(PostingsTest, LongTagValuesAreTruncatedAndFlagged) {
+TEST(PostingsTest, TagPostingsCarryTheHashOfTheWholeValue) {
+  const std::string long_value(1000, 'q');
   auto span = MakeSpan({.trace_id = "a",
                         .id = "1",
                         .timestamp_us = kTodayUs,
                         .local_service = "svc",
-                        .tags = {{"sql", std::string(1000, 'q')}}});
+                        .tags = {{"sql", long_value}}});
   PostingsBuilder builder;
-  builder.AddSpan(*span, kTodayUs);
+  builder.AddSpan(*span, kTodayUs, /*exact=*/false);
   std::string sql_group;
   builder.Emit(1, [&](std::string_view key, std::string_view value) {
-    if (key.starts_with(PostingTermPrefix(PostingType::kTagKey, "sql"))) sql_group = value;
+    if (key.starts_with(
+            PostingTermPrefix(PostingType::kTagKey, "sql", TagPartition(ValueHash(long_value))))) {
+      sql_group = value;
+    }
   });
-  std::vector<Posting> postings = ReadGroup(PostingType::kTagKey, MinuteOf(kTodayUs), sql_group);
+  std::vector<Posting> postings =
+      ReadGroup(PostingType::kTagKey, PostingSlotOf(kTodayUs), sql_group);
   ASSERT_EQ(postings.size(), 1u);
-  EXPECT_EQ(postings[0].value.size(), kMaxTermBytes);
-  EXPECT_TRUE(postings[0].flags & Posting::kTruncated);
+  EXPECT_EQ(postings[0].value_hash, ValueHash(long_value));
+  EXPECT_NE(postings[0].value_hash, ValueHash(long_value.substr(0, kMaxTermBytes)));
+  EXPECT_EQ(postings[0].bound_us, kTodayUs);
+  EXPECT_FALSE(postings[0].flags & Posting::kRoot);
 }
 
 TEST(PostingsTest, DamagedGroupIsReported) {
@@ -260,13 +269,13 @@ TEST(PostingsTest, DamagedGroupIsReported) {
                         .local_service = "svc",
                         .tags = {{"k", "v"}}});
   PostingsBuilder builder;
-  builder.AddSpan(*span, kTodayUs);
+  builder.AddSpan(*span, kTodayUs, /*exact=*/false);
   std::string tag_group;
   builder.Emit(1, [&](std::string_view key, std::string_view value) {
     if (key[0] == static_cast<char>(PostingType::kTagKey)) tag_group = value;
   });
   ASSERT_FALSE(tag_group.empty());
-  PostingReader reader(PostingType::kTagKey, MinuteOf(kTodayUs),
+  PostingReader reader(PostingType::kTagKey, PostingSlotOf(kTodayUs),
                        std::string_view(tag_group).substr(0, tag_group.size() - 1));
   Posting posting;
   EXPECT_FALSE(reader.Next(posting));

@@ -100,6 +100,9 @@ RocksDBSpanStore::~RocksDBSpanStore() {
     std::lock_guard<std::mutex> lock(maintenance_mutex_);
     stopping_ = true;
   }
+  // Linking stops after its current chunk; what is still dirty stays in the dirty queue and is
+  // linked after the next open, so shutdown never waits for a linking backlog.
+  if (aggregator_) aggregator_->Stop();
   maintenance_wake_.notify_all();
   if (maintenance_thread_.joinable()) maintenance_thread_.join();
   aggregator_.reset();
@@ -164,13 +167,16 @@ Status RocksDBSpanStore::Accept(std::span<const trace::SpanRecord* const> spans)
   Result<rdb::BucketSet::WriteLease> lease = buckets_->LeaseForWrite(now_us);
   if (!lease.ok()) return lease.status();
 
-  const std::uint64_t seq = dirty_->BeginWrite(builder.trace_los());
+  std::vector<std::uint8_t> fresh;
+  const std::uint64_t seq = dirty_->BeginWrite(builder.trace_los(), &fresh);
+  std::vector<std::optional<std::string>> known_links = KnownLinks(builder, fresh);
   rocksdb::WriteBatch batch(builder.approximate_bytes());
   std::vector<std::string> new_names;
   builder.Build(seq, *lease->bucket, now_us, db_->db->DefaultColumnFamily(), batch, new_names);
   rocksdb::WriteOptions write_options;  // WAL on, no fsync: survives a process crash
   rocksdb::Status status = db_->db->Write(write_options, &batch);
-  dirty_->EndWrite(builder.trace_los(), clock_->MonotonicNanos());
+  if (!status.ok()) known_links.clear();
+  dirty_->EndWrite(builder.trace_los(), clock_->MonotonicNanos(), known_links);
   if (!status.ok()) {
     return Unavailable("cannot write spans to " + Describe() + ": " + status.ToString());
   }
@@ -183,10 +189,51 @@ Status RocksDBSpanStore::Accept(std::span<const trace::SpanRecord* const> spans)
   return Status::Ok();
 }
 
+std::vector<std::optional<std::string>> RocksDBSpanStore::KnownLinks(
+    const rdb::BatchBuilder& builder, const std::vector<std::uint8_t>& fresh) {
+  const std::vector<std::uint64_t>& los = builder.trace_los();
+  std::vector<std::optional<std::string>> known(los.size());
+  if (std::find(fresh.begin(), fresh.end(), 1) == fresh.end()) return known;
+  // Whether anything of a fresh trace is stored yet: for a new trace the prefix bloom filters
+  // and the memtables' hash buckets answer without reading a block, unlike reading the trace
+  // back at link time, which is what this saves.
+  const std::vector<rdb::BucketPtr> buckets = buckets_->Live();
+  std::vector<std::unique_ptr<rocksdb::Iterator>> iterators;
+  iterators.reserve(buckets.size());
+  rocksdb::ReadOptions read_options;
+  read_options.prefix_same_as_start = true;
+  read_options.fill_cache = false;
+  for (const rdb::BucketPtr& bucket : buckets) {
+    iterators.emplace_back(db_->db->NewIterator(read_options, bucket->spans()));
+  }
+  std::span<const trace::SpanRecord* const> spans = builder.spans();
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < los.size(); ++i) {
+    const std::size_t begin = at;
+    while (at < spans.size() && spans[at]->trace_id.low == los[i]) ++at;
+    if (!fresh[i]) continue;
+    const std::string prefix = rdb::SpanPrefix(los[i]);
+    bool stored = false;
+    for (const std::unique_ptr<rocksdb::Iterator>& it : iterators) {
+      it->Seek(prefix);
+      // An error counts as "maybe stored": linking then reads the trace back.
+      if (!it->status().ok() || (it->Valid() && it->key().starts_with(prefix))) {
+        stored = true;
+        break;
+      }
+    }
+    if (stored) continue;
+    known[i] = rdb::EncodeContribution(
+        rdb::LinkSpans(spans.subspan(begin, at - begin), options_.store.strict_trace_id));
+  }
+  return known;
+}
+
 Result<Trace> RocksDBSpanStore::GetTrace(const trace::TraceId& trace_id) {
   if (!trace_id.IsValid()) return Trace{};
-  rocksdb::ManagedSnapshot snapshot(db_->db.get());
-  rdb::TraceReader reader(db_->db.get(), buckets_->Live(), snapshot.snapshot());
+  // No explicit snapshot (it takes the DB mutex, which flushes and compactions hold at times):
+  // each bucket's iterator reads at its own implicit one, and span groups are never changed.
+  rdb::TraceReader reader(db_->db.get(), buckets_->Live(), nullptr);
   std::vector<rdb::TraceSpan> spans;
   Status status = reader.Read(
       trace_id.low, options_.store.strict_trace_id ? std::optional(trace_id.high) : std::nullopt,
@@ -198,8 +245,7 @@ Result<Trace> RocksDBSpanStore::GetTrace(const trace::TraceId& trace_id) {
 Result<std::vector<Trace>> RocksDBSpanStore::GetTraces(std::span<const trace::TraceId> ids) {
   const bool strict = options_.store.strict_trace_id;
   std::set<std::pair<std::uint64_t, std::uint64_t>> done;
-  rocksdb::ManagedSnapshot snapshot(db_->db.get());
-  rdb::TraceReader reader(db_->db.get(), buckets_->Live(), snapshot.snapshot());
+  rdb::TraceReader reader(db_->db.get(), buckets_->Live(), nullptr);  // see GetTrace
   std::vector<Trace> traces;
   std::vector<rdb::TraceSpan> spans;
   for (const trace::TraceId& id : ids) {

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -31,6 +32,7 @@
 namespace cairn::storage {
 
 namespace rdb {
+class BatchBuilder;
 class BucketSet;
 class DirtyTracker;
 class FamilyOptions;
@@ -103,6 +105,10 @@ class RocksDBSpanStore final : public SpanStore {
   void MaintenanceLoop();
   Status RunMaintenance();
   Result<std::vector<std::string>> PairNames(char tag, std::string_view first);
+  // For the traces of `builder` that `fresh` marks as newly dirty and that have nothing stored
+  // yet: the encoded link contribution of their spans in the batch (DirtyTracker known links).
+  std::vector<std::optional<std::string>> KnownLinks(const rdb::BatchBuilder& builder,
+                                                     const std::vector<std::uint8_t>& fresh);
 
   RocksDBStoreOptions options_;
   trace::Clock* clock_;

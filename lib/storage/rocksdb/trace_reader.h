@@ -3,7 +3,7 @@
 // every bucket; the 8-byte prefix bloom filters make probes of buckets without the trace cheap.
 //
 // Not thread-safe: one reader per call (it keeps one iterator per bucket, reused across Read
-// calls at the snapshot it is given).
+// calls at the snapshot it is given; nullptr: each iterator reads at its own implicit one).
 #pragma once
 
 #include <rocksdb/db.h>

@@ -35,12 +35,18 @@ std::int64_t MillisToMicros(std::int64_t ms) {
 }
 
 // Which postings drive the search, and what a posting must satisfy to name a candidate.
+struct Stream {
+  PostingType type;
+  std::string term;
+  std::uint8_t partition = 0;
+};
 struct Driver {
-  std::vector<std::pair<PostingType, std::string>> streams;
+  std::vector<Stream> streams;
   bool check_service = false;  // postings carry a service hash that must equal service_hash
   std::uint32_t service_hash = 0;
-  const std::string* tag_value = nullptr;  // kTagKey postings must carry this value
-  std::int64_t min_duration_us = 0;        // kAll / kService postings: longest span >= this
+  bool check_value = false;  // kTagKey postings must carry value_hash
+  std::uint32_t value_hash = 0;
+  std::int64_t min_duration_us = 0;  // kAll / kService postings: longest span >= this
   // A posting proves everything but the trace timestamp (then spans need not be decoded).
   bool exact = false;
 };
@@ -58,22 +64,27 @@ Driver ChooseDriver(const QueryRequest& request) {
     if (!bare && tag_term == nullptr) tag_term = &term;
   }
   if (tag_term != nullptr) {
-    driver.streams.emplace_back(PostingType::kTagKey, tag_term->key);
-    driver.tag_value = &*tag_term->value;
+    driver.check_value = true;
+    driver.value_hash = ValueHash(*tag_term->value);
+    driver.streams.push_back(
+        {PostingType::kTagKey, tag_term->key, TagPartition(driver.value_hash)});
   } else if (bare_term != nullptr) {
-    driver.streams.emplace_back(PostingType::kTagKey, bare_term->key);
-    driver.streams.emplace_back(PostingType::kAnnotation, bare_term->key);
+    for (int partition = 0; partition < kTagPartitions; ++partition) {
+      driver.streams.push_back(
+          {PostingType::kTagKey, bare_term->key, static_cast<std::uint8_t>(partition)});
+    }
+    driver.streams.push_back({PostingType::kAnnotation, bare_term->key});
   } else if (!request.span_name.empty()) {
-    driver.streams.emplace_back(PostingType::kSpanName, request.span_name);
+    driver.streams.push_back({PostingType::kSpanName, request.span_name});
   } else if (!request.remote_service_name.empty()) {
-    driver.streams.emplace_back(PostingType::kRemote, request.remote_service_name);
+    driver.streams.push_back({PostingType::kRemote, request.remote_service_name});
   } else if (!service.empty()) {
-    driver.streams.emplace_back(PostingType::kService, service);
+    driver.streams.push_back({PostingType::kService, service});
     driver.check_service = false;  // the term is the service
     driver.min_duration_us = request.min_duration_us;
     driver.exact = !NeedsSpanFields(request) && service.size() <= kMaxTermBytes;
   } else {
-    driver.streams.emplace_back(PostingType::kAll, std::string());
+    driver.streams.push_back({PostingType::kAll, std::string()});
     driver.min_duration_us = request.min_duration_us;
     driver.exact = !NeedsSpanFields(request);
   }
@@ -85,12 +96,9 @@ bool Accepts(const Driver& driver, PostingType type, const Posting& posting) {
       posting.service_hash != driver.service_hash) {
     return false;
   }
-  if (driver.tag_value != nullptr && type == PostingType::kTagKey) {
-    const std::string& wanted = *driver.tag_value;
-    const bool match = (posting.flags & Posting::kTruncated) != 0
-                           ? wanted.size() > kMaxTermBytes && wanted.starts_with(posting.value)
-                           : posting.value == wanted;
-    if (!match) return false;
+  if (driver.check_value && type == PostingType::kTagKey &&
+      posting.value_hash != driver.value_hash) {
+    return false;
   }
   return driver.min_duration_us <= 0 || posting.duration_us >= driver.min_duration_us;
 }
@@ -102,7 +110,7 @@ struct Cursor {
   std::string upper;  // iterate_upper_bound storage
   rocksdb::Slice upper_slice;
   std::unique_ptr<rocksdb::Iterator> it;
-  std::uint32_t minute = 0;
+  std::uint32_t slot = 0;
 };
 
 struct CandidateKey {
@@ -140,7 +148,7 @@ class Search {
   Result<std::vector<Trace>> Run();
 
  private:
-  Status OpenCursors(const Driver& driver, std::uint32_t top_minute);
+  Status OpenCursors(const Driver& driver, std::uint32_t top_slot);
   // Fetches and verifies one candidate; adds it to the results when it matches.
   Status Verify(const Driver& driver, const CandidateKey& key);
   bool Full() const { return found_.size() >= static_cast<std::size_t>(request_.limit); }
@@ -159,9 +167,9 @@ class Search {
   std::vector<TraceSpan> spans_;
 };
 
-Status Search::OpenCursors(const Driver& driver, std::uint32_t top_minute) {
-  for (const auto& [type, term] : driver.streams) {
-    const std::string prefix = PostingTermPrefix(type, term);
+Status Search::OpenCursors(const Driver& driver, std::uint32_t top_slot) {
+  for (const auto& [type, term, partition] : driver.streams) {
+    const std::string prefix = PostingTermPrefix(type, term, partition);
     for (const BucketPtr& bucket : buckets_) {
       Cursor& cursor = cursors_.emplace_back();
       cursor.type = type;
@@ -172,7 +180,7 @@ Status Search::OpenCursors(const Driver& driver, std::uint32_t top_minute) {
       options.snapshot = snapshot_.snapshot();
       options.iterate_upper_bound = &cursor.upper_slice;
       cursor.it.reset(db_->NewIterator(options, bucket->index()));
-      cursor.it->Seek(PostingSeekKey(prefix, top_minute));
+      cursor.it->Seek(PostingSeekKey(prefix, top_slot));
       if (!cursor.it->status().ok()) {
         return Unavailable("searching " + bucket->index()->GetName() + ": " +
                            cursor.it->status().ToString());
@@ -218,16 +226,19 @@ Result<std::vector<Trace>> Search::Run() {
       MillisToMicros(request_.lookback_ms > 0 && request_.end_ts_ms < kMin + request_.lookback_ms
                          ? kMin
                          : request_.end_ts_ms - request_.lookback_ms);
-  const std::uint32_t top_minute = MinuteOf(SaturatingAdd(end_us, tuning_.late_slack_us));
-  const std::uint32_t bottom_minute = MinuteOf(SaturatingAdd(begin_us, -tuning_.skew_slack_us));
-  Status status = OpenCursors(driver, top_minute);
+  // Postings are filed by their bound (postings.h). A trace in the window has bounds at or after
+  // its start; bounds after the window's end come from spans that started later than the root
+  // (or from the skew allowance), which are looked for up to late_slack after the end.
+  const std::uint32_t top_slot =
+      PostingSlotOf(SaturatingAdd(end_us, tuning_.late_slack_us + kSkewAllowanceUs));
+  const std::uint32_t bottom_slot = PostingSlotOf(begin_us);
+  Status status = OpenCursors(driver, top_slot);
   if (!status.ok()) return status;
 
-  auto later_minute = [this](std::size_t a, std::size_t b) {
-    return cursors_[a].minute < cursors_[b].minute;
+  auto later_slot = [this](std::size_t a, std::size_t b) {
+    return cursors_[a].slot < cursors_[b].slot;
   };
-  std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later_minute)> heap(
-      later_minute);
+  std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later_slot)> heap(later_slot);
   auto push_if_valid = [&](std::size_t i) -> Status {
     Cursor& cursor = cursors_[i];
     if (!cursor.it->Valid()) {
@@ -236,10 +247,10 @@ Result<std::vector<Trace>> Search::Run() {
       }
       return Status::Ok();
     }
-    std::optional<std::uint32_t> minute =
-        PostingGroupMinute(cursor.it->key().ToStringView(), cursor.prefix_size);
-    if (!minute) return Internal("corrupt posting key in the search index");
-    cursor.minute = *minute;
+    std::optional<std::uint32_t> slot =
+        PostingGroupSlot(cursor.it->key().ToStringView(), cursor.prefix_size);
+    if (!slot) return Internal("corrupt posting key in the search index");
+    cursor.slot = *slot;
     heap.push(i);
     return Status::Ok();
   };
@@ -249,35 +260,27 @@ Result<std::vector<Trace>> Search::Run() {
   }
 
   std::unordered_set<CandidateKey, CandidateKeyHash> seen;
-  std::unordered_map<CandidateKey, std::int64_t, CandidateKeyHash> minute_candidates;
+  std::unordered_map<CandidateKey, std::int64_t, CandidateKeyHash> slot_candidates;
   std::vector<std::pair<std::int64_t, CandidateKey>> ordered;
   bool done = false;
   while (!heap.empty() && !done) {
-    const std::uint32_t minute = cursors_[heap.top()].minute;
-    if (minute < bottom_minute) break;
-    // Every unread posting is older than the end of this minute.
-    if (Full() &&
-        WeakestFound() >= SaturatingAdd(MinuteStartMicros(minute + 1), tuning_.skew_slack_us)) {
-      break;
-    }
-    minute_candidates.clear();
-    while (!heap.empty() && cursors_[heap.top()].minute == minute) {
+    const std::uint32_t slot = cursors_[heap.top()].slot;
+    if (slot < bottom_slot) break;
+    // Every unread posting bounds its trace below the end of this slot.
+    if (Full() && WeakestFound() >= PostingSlotStartMicros(slot) + kPostingSlotMicros) break;
+    slot_candidates.clear();
+    while (!heap.empty() && cursors_[heap.top()].slot == slot) {
       const std::size_t i = heap.top();
       heap.pop();
       Cursor& cursor = cursors_[i];
-      PostingReader postings(cursor.type, minute, cursor.it->value().ToStringView());
+      PostingReader postings(cursor.type, slot, cursor.it->value().ToStringView());
       Posting posting;
       while (postings.Next(posting)) {
         if (!Accepts(driver, cursor.type, posting)) continue;
         const CandidateKey key{posting.trace_lo, strict_ ? posting.trace_hi : 0};
         if (seen.contains(key)) continue;
-        // An upper bound of the trace's timestamp: a root's is exact, any other span's needs
-        // the clock-skew allowance.
-        const std::int64_t bound = (posting.flags & Posting::kRoot) != 0
-                                       ? posting.timestamp_us
-                                       : SaturatingAdd(posting.timestamp_us, tuning_.skew_slack_us);
-        auto [it, inserted] = minute_candidates.try_emplace(key, bound);
-        if (!inserted) it->second = std::min(it->second, bound);
+        auto [it, inserted] = slot_candidates.try_emplace(key, posting.bound_us);
+        if (!inserted) it->second = std::min(it->second, posting.bound_us);
       }
       if (!postings.ok()) return Internal("corrupt posting list in the search index");
       cursor.it->Next();
@@ -285,15 +288,14 @@ Result<std::vector<Trace>> Search::Run() {
       if (!status.ok()) return status;
     }
     ordered.clear();
-    for (const auto& [key, timestamp] : minute_candidates) ordered.emplace_back(timestamp, key);
+    for (const auto& [key, bound] : slot_candidates) ordered.emplace_back(bound, key);
     std::sort(ordered.begin(), ordered.end(),
               [](const auto& a, const auto& b) { return a.first > b.first; });
     for (const auto& [bound, key] : ordered) {
-      // Candidates come in falling order of their bound: once the weakest result beats one, it
-      // beats the rest of this minute; it beats every later minute too once it is newer than
-      // this minute's start plus the allowance.
+      // Candidates come in falling order of their bound, and every older slot's bounds are
+      // lower still: once the weakest result beats one, nothing unread can displace a result.
       if (Full() && WeakestFound() >= bound) {
-        done = WeakestFound() >= SaturatingAdd(MinuteStartMicros(minute), tuning_.skew_slack_us);
+        done = true;
         break;
       }
       seen.insert(key);

@@ -55,16 +55,24 @@ int RunLoaded(std::string_view name, const ServiceConfig& config,
                service->port(), service->local().hostname, service->local().ipv4,
                config.zipkin_spans_url.empty() ? "nowhere" : config.zipkin_spans_url);
 
+  WaitForStopSignal(config);
+  service->Stop();
+  service.reset();
+  LogStopped();
+  return 0;
+}
+
+void WaitForStopSignal(const ServiceConfig& config) {
   const sigset_t set = StopSignals();
   int signal_number = 0;
   sigwait(&set, &signal_number);
   spdlog::info("received {}, stopping (draining for up to {} ms)",
                signal_number == SIGTERM ? "SIGTERM" : "SIGINT", config.shutdown_timeout.count());
-  service->Stop();
-  service.reset();
+}
+
+void LogStopped() {
   spdlog::info("stopped");
   spdlog::default_logger()->flush();
-  return 0;
 }
 
 }  // namespace internal

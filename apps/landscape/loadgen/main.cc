@@ -1,9 +1,9 @@
 // cairn-landscape-loadgen: load for the running landscape, as the original's loadtest/main.go
 // gave it: `--users` simulated users, each sending GET <target>/accounts/<id> for a random id in
-// 10000..10098 (or always `--account`) at `--rate` requests per second (per user) for `--duration` seconds, over its own
-// connection (keep-alive unless --no-keepalive). Latency is measured from each request's
-// scheduled send time, so a slow answer delays the user's next request without hiding the wait
-// (no coordinated omission). At the end it prints one line per figure:
+// 10000..10098 (or always `--account`) at `--rate` requests per second (per user) for `--duration`
+// seconds, over its own connection (keep-alive unless --no-keepalive). Latency is measured from
+// each request's scheduled send time, so a slow answer delays the user's next request without
+// hiding the wait (no coordinated omission). At the end it prints one line per figure:
 //   BENCH landscape_requests <n> count / landscape_errors <n> count / landscape_rps <x> req/s
 //   BENCH landscape_latency_p50_ms <x> ms   (p90, p99, max likewise)
 // with `--label X` inserted after "landscape_" so several runs can be told apart.
@@ -48,10 +48,9 @@ void RunUser(const Options& options, const std::string& host, std::uint16_t port
   HttpClient client(host, port, std::chrono::seconds(10), tls);
   std::mt19937 rng(seed);
   std::uniform_int_distribution<int> account(10000, 10098);
-  const auto interval = options.rate > 0
-                            ? std::chrono::duration_cast<Clock::duration>(
-                                  std::chrono::duration<double>(1.0 / options.rate))
-                            : Clock::duration::zero();
+  const auto interval = options.rate > 0 ? std::chrono::duration_cast<Clock::duration>(
+                                               std::chrono::duration<double>(1.0 / options.rate))
+                                         : Clock::duration::zero();
   // Users start spread over one interval, as independent people would.
   Clock::time_point next =
       Clock::now() + std::chrono::duration_cast<Clock::duration>(
@@ -101,8 +100,8 @@ int main(int argc, char** argv) {
   std::uint16_t port = 0;
   bool tls = false;
   if (!cairn::tools::ParseUrl(options.target, host, port, tls, path)) {
-    std::cerr << "--target: expected http://host:port[/path] or https://..., got "
-              << options.target << "\n";
+    std::cerr << "--target: expected http://host:port[/path] or https://..., got " << options.target
+              << "\n";
     return 2;
   }
   std::vector<UserResult> results(static_cast<std::size_t>(options.users));

@@ -66,7 +66,7 @@ inline std::int64_t PostingSlotStartMicros(std::uint32_t slot) {
 
 // Tag postings are split by their value's hash into this many partitions (a key byte after the
 // term), so a search for key=value reads one partition's postings, not every value's.
-inline constexpr int kTagPartitions = 16;
+inline constexpr int kTagPartitions = 32;
 inline std::uint8_t TagPartition(std::uint32_t value_hash) {
   return static_cast<std::uint8_t>(value_hash % kTagPartitions);
 }

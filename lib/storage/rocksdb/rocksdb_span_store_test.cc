@@ -193,6 +193,30 @@ TEST_F(RocksStoreTest, RestartKeepsUnlinkedTracesQueued) {
   EXPECT_THAT(Search(Query()), SizeIs(3));
 }
 
+// Closing the store while the background linker works through a backlog stops it after its
+// current chunk; what it did not link stays queued and is linked after the next open, once.
+TEST_F(RocksStoreTest, ClosingDuringALinkingBacklogLosesNoLinks) {
+  options_.background_maintenance = true;
+  options_.maintenance_interval = std::chrono::milliseconds(1);
+  options_.link_quiet_period = std::chrono::milliseconds(0);
+  Open();
+  constexpr int kTraces = 3000;
+  std::vector<trace::SpanRecordPtr> spans;
+  for (int t = 0; t < kTraces; ++t) {
+    char id[17];
+    std::snprintf(id, sizeof(id), "%x", t + 1);
+    for (auto& span : ThreeTierTrace(id, kTodayUs + t)) spans.push_back(std::move(span));
+  }
+  Accept(spans);
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));  // linking has begun
+  options_.background_maintenance = false;
+  Open();  // closes the store mid-backlog (or after it), then reopens it
+  ASSERT_TRUE(store().LinkDependenciesNow().ok());
+  EXPECT_EQ(store().GetStats().dirty_traces, 0u);
+  EXPECT_THAT(Links(), ElementsAre(Link("backend", "db", kTraces, kTraces),
+                                   Link("frontend", "backend", kTraces)));
+}
+
 // Accept() returning OK means the batch is in the write-ahead log: a process killed right after
 // loses nothing.
 TEST_F(RocksStoreTest, AcceptedSpansSurviveKillMinus9) {

@@ -576,7 +576,9 @@ asio::awaitable<void> Proxy(Worker& worker, ProxyScratch& scratch, const ProxyRe
     boost::system::error_code down_ec;
     while (true) {
       const bool done = parser.is_done();
-      if (first || !scratch.chunk.empty() || done) {
+      // The head goes out with the first body bytes: when the buffer already holds some, parse
+      // them first, so that a small response costs one write (and one wake-up of the client).
+      if ((first && need_read) || !scratch.chunk.empty() || done) {
         co_await RelayPart(downstream, scratch, framing, first, done, result, down_ec);
         first = false;
         if (down_ec) {

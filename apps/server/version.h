@@ -3,9 +3,9 @@
 // "unknown" when built outside a git checkout.
 #pragma once
 
-#include <string_view>
-
 #include <cairn_build_info.h>
+
+#include <string_view>
 
 namespace cairn::server {
 

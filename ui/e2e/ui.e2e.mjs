@@ -174,14 +174,18 @@ describe('cairn trace UI', { concurrency: false }, () => {
 
   it('draws the dependency graph with call and error counts, clickable into searches', async () => {
     await page.goto(ui('dependency'));
-    // The RocksDB store links a trace once it has been quiet for 5 s: refresh until it did.
+    // The RocksDB store links each trace once it has been quiet for a few seconds, the landscape
+    // traces and the large trace independently: refresh until every expected service is drawn.
+    const expected = ['edge-server', 'accountservice', 'quotes-service', 'imageservice', 'vipservice', 'tier-1'];
+    const drawn = () => page.getByTestId('dep-node').evaluateAll((els) => els.map((e) => e.dataset.service));
     await eventually('dependency links', async () => {
-      if ((await page.getByTestId('dep-node').count()) >= 5) return true;
+      const nodes = await drawn();
+      if (expected.every((service) => nodes.includes(service))) return true;
       await page.getByRole('button', { name: 'Refresh' }).click();
       return false;
     }, 30_000, 1000);
-    const nodes = await page.getByTestId('dep-node').evaluateAll((els) => els.map((e) => e.dataset.service));
-    for (const service of ['edge-server', 'accountservice', 'quotes-service', 'imageservice', 'vipservice', 'tier-1']) {
+    const nodes = await drawn();
+    for (const service of expected) {
       assert.ok(nodes.includes(service), `${service} in ${nodes}`);
     }
     assert.match(await page.getByTestId('dependency-summary').innerText(), /services, \d+ links, \d+ calls, \d+ errors/);

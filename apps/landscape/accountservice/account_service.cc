@@ -140,14 +140,11 @@ struct AccountService::Handlers {
 
 Result<std::unique_ptr<AccountService>> AccountService::Create(const AccountConfig& config,
                                                                AccountServiceOptions options) {
-  landscape::ServiceOptions service_options;
-  service_options.name = std::string(kServiceName);
-  service_options.config = config;
-  service_options.reporter = options.reporter;
-  Result<std::unique_ptr<landscape::Service>> service =
-      landscape::Service::Create(std::move(service_options));
-  if (!service.ok()) return service.status();
-  std::unique_ptr<AccountService> self(new AccountService(config, std::move(service).value()));
+  CAIRN_ASSIGN_OR_RETURN(
+      std::unique_ptr<landscape::Service> service,
+      landscape::Service::Create(
+          {.name = std::string(kServiceName), .config = config, .reporter = options.reporter}));
+  std::unique_ptr<AccountService> self(new AccountService(config, std::move(service)));
   CAIRN_RETURN_IF_ERROR(self->Init(options));
   return self;
 }

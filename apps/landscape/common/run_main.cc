@@ -34,10 +34,8 @@ void BlockStopSignals() {
 int RunLoaded(std::string_view name, const ServiceConfig& config,
               const std::function<Status(Service&)>& install) {
   SetUpLogging(name, config.log_format, config.log_level);
-  ServiceOptions options;
-  options.name = std::string(name);
-  options.config = config;
-  Result<std::unique_ptr<Service>> created = Service::Create(std::move(options));
+  Result<std::unique_ptr<Service>> created =
+      Service::Create({.name = std::string(name), .config = config});
   if (!created.ok()) {
     spdlog::critical("cannot create {}: {}", name, created.status().message());
     return 1;
